@@ -1,0 +1,62 @@
+# Builds the upstream components from their Go modules into $BIN_DIR.
+# Each component is rebuilt only when its binary is missing or was built for another version
+# (a stamp file beside it records the version). Go's module and build caches (~/go,
+# ~/.cache/go-build) make a rebuild after a version bump incremental.
+# shellcheck shell=bash
+
+UPSTREAM_DIR="$REPO_ROOT/hack/upstream"
+KUBERNETES_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubeadm)
+ALL_COMPONENTS=(etcd kine kubernetes konnectivity coredns)
+
+# go_build <module dir> <output binary> <package> [extra go build args...]
+go_build() {
+  local dir="$1" out="$2" pkg="$3"; shift 3
+  (cd "$dir" && CGO_ENABLED="${CGO_ENABLED:-0}" go build -trimpath "$@" -o "$out" "$pkg")
+}
+
+# up_to_date <version> <binary>...: true when every binary exists with that version's stamp.
+up_to_date() {
+  local version="$1"; shift
+  local bin
+  for bin in "$@"; do
+    [[ -x "$BIN_DIR/$bin" && "$(cat "$BIN_DIR/.$bin.version" 2>/dev/null)" == "$version" ]] || return 1
+  done
+}
+
+stamp() {
+  local version="$1"; shift
+  local bin
+  for bin in "$@"; do echo "$version" > "$BIN_DIR/.$bin.version"; done
+}
+
+# require_module_version <dir> <module> <version>: the committed go.mod must pin what versions.env says.
+require_module_version() {
+  local dir="$1" module="$2" version="$3" pinned
+  pinned="$(cd "$dir" && go list -m -f '{{.Version}}' "$module")"
+  [[ "$pinned" == "$version" ]] ||
+    die "$dir/go.mod pins $module $pinned but hack/versions.env says $version: run 'bash hack/update-modules.sh'"
+}
+
+build_etcd() {
+  if up_to_date "$ETCD_VERSION" etcd; then log "    etcd $ETCD_VERSION already built"; return; fi
+  require_module_version "$UPSTREAM_DIR/etcd" go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
+  go_build "$UPSTREAM_DIR/etcd" "$BIN_DIR/etcd" go.etcd.io/etcd/server/v3 -ldflags '-s -w'
+  stamp "$ETCD_VERSION" etcd
+}
+
+build_component() {
+  mkdir -p "$BIN_DIR"
+  case "$1" in
+    etcd) step "build etcd $ETCD_VERSION" build_etcd ;;
+    kine) step "build kine $KINE_VERSION" build_kine ;;
+    kubernetes) step "build Kubernetes $KUBERNETES_VERSION (${KUBERNETES_BINARIES[*]})" build_kubernetes ;;
+    konnectivity) step "build konnectivity $KONNECTIVITY_VERSION" build_konnectivity ;;
+    coredns) step "build CoreDNS $COREDNS_VERSION" build_coredns ;;
+    *) die "unknown component '$1' (known: ${ALL_COMPONENTS[*]})" ;;
+  esac
+}
+
+build_components() {
+  local component
+  for component in "$@"; do build_component "$component"; done
+}
