@@ -1,0 +1,92 @@
+// The shape of a resource declaration. Each kind is declared once (tenantcontrolplane.ts,
+// datastore.ts) and everything else — TypeScript types, validation, defaulting, discovery,
+// OpenAPI, Table columns, the registry strategy — is derived from that one object.
+import type { FieldError, JsonValue, KubeObject } from './meta.ts';
+
+/** The subset of apiextensions.k8s.io/v1 JSONSchemaProps that structural schemas use. */
+export interface JSONSchemaProps {
+  type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+  description?: string;
+  format?: string;
+  properties?: Record<string, JSONSchemaProps>;
+  additionalProperties?: JSONSchemaProps | boolean;
+  items?: JSONSchemaProps;
+  required?: readonly string[];
+  enum?: readonly JsonValue[];
+  default?: JsonValue;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  nullable?: boolean;
+  anyOf?: readonly JSONSchemaProps[];
+  allOf?: readonly JSONSchemaProps[];
+  oneOf?: readonly JSONSchemaProps[];
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  'x-kubernetes-int-or-string'?: boolean;
+  'x-kubernetes-embedded-resource'?: boolean;
+  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  'x-kubernetes-list-map-keys'?: readonly string[];
+  'x-kubernetes-map-type'?: 'atomic' | 'granular';
+}
+
+/** One `kubectl get` column, as in a CRD's additionalPrinterColumns. */
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description: string;
+  /** 0 = always shown; >0 = only with `-o wide`. */
+  priority: number;
+  /** Simple JSONPath such as `.spec.kubernetes.version`. */
+  jsonPath: string;
+}
+
+/**
+ * A subresource served by a handler other than the generic store (kubeconfig, join). The
+ * declaration only names it for discovery and OpenAPI; main.ts wires its handler into the registry.
+ */
+export interface CustomSubresource {
+  name: string;
+  /** Kind of the object the subresource returns; discovery drops subresources without one. */
+  kind: string;
+  verbs: readonly ('get' | 'create')[];
+  description: string;
+}
+
+/** What defaulting may depend on besides the object itself: server configuration. */
+export interface DefaultingContext {
+  /** `--default-datastore`: fills `spec.dataStore` of a TenantControlPlane that names none. */
+  defaultDataStore?: string;
+}
+
+export interface ResourceDeclaration<T extends KubeObject = KubeObject> {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  shortNames: readonly string[];
+  categories: readonly string[];
+  scope: 'Namespaced' | 'Cluster';
+  description: string;
+  /** Structural schema of the whole object (apiVersion, kind, metadata, spec, status). */
+  schema: JSONSchemaProps;
+  printerColumns: readonly PrinterColumn[];
+  /** Whether `/status` exists; when it does, main-resource writes ignore `.status` and vice versa. */
+  statusSubresource: boolean;
+  customSubresources: readonly CustomSubresource[];
+  /**
+   * Defaults that a schema `default` cannot express (computed ones). Runs on create, after schema
+   * defaults, after the registry has set uid/creationTimestamp.
+   */
+  defaultOnCreate(object: T, context: DefaultingContext): void;
+  /** Kind-specific rules beyond the schema (which the registry checks generically first). */
+  validateCreate(object: T): FieldError[];
+  /** Includes immutability and transition rules (no version downgrade, etc.). */
+  validateUpdate(object: T, old: T): FieldError[];
+}
