@@ -55,6 +55,11 @@ export interface WatchSubscription {
   close(): void;
   /** Resolves when the watch ended on its own (error delivered, store closing). */
   readonly done: Promise<void>;
+  /**
+   * Emits a BOOKMARK with the newest revision now (if the request allowed bookmarks); the HTTP layer
+   * calls it just before closing a watch at `timeoutSeconds`, so clients resume without a relist.
+   */
+  requestBookmark(): void;
 }
 
 export type PatchType = 'json' | 'merge' | 'apply';
@@ -125,4 +130,11 @@ export interface SubresourceHandler {
   readonly printerColumns: readonly PrinterColumn[];
   get?(request: SubresourceRequest): Promise<KubeObject>;
   create?(request: SubresourceRequest): Promise<KubeObject>;
+}
+
+/** A served resource: its declaration, its store and its custom subresources (by name). */
+export interface RegisteredResource {
+  readonly declaration: ResourceDeclaration;
+  readonly store: ResourceStore;
+  readonly subresources: ReadonlyMap<string, SubresourceHandler>;
 }
