@@ -44,6 +44,15 @@ build_etcd() {
   stamp "$ETCD_VERSION" etcd
 }
 
+# kine without cgo uses modernc.org/sqlite (pure Go), so its binary is static like the others.
+build_kine() {
+  if up_to_date "$KINE_VERSION" kine; then log "    kine $KINE_VERSION already built"; return; fi
+  require_module_version "$UPSTREAM_DIR/kine" github.com/k3s-io/kine "$KINE_VERSION"
+  go_build "$UPSTREAM_DIR/kine" "$BIN_DIR/kine" github.com/k3s-io/kine \
+    -ldflags "-s -w -X github.com/k3s-io/kine/pkg/version.Version=$KINE_VERSION"
+  stamp "$KINE_VERSION" kine
+}
+
 build_component() {
   mkdir -p "$BIN_DIR"
   case "$1" in
