@@ -1,0 +1,2 @@
+/** A certificate and its private key, both PEM. */
+export type KeyPairPem = { certificate: string; privateKey: string };
