@@ -53,6 +53,48 @@ build_kine() {
   stamp "$KINE_VERSION" kine
 }
 
+# The version variables upstream's build stamps in (hack/lib/version.sh in k8s.io/kubernetes):
+# kubeadm, kubelet and the API server report and compare them.
+kubernetes_ldflags() {
+  local minor="${KUBERNETES_VERSION#v1.}" flags="-s -w" pkg
+  minor="${minor%%.*}"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    flags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    flags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  echo "$flags"
+}
+
+# All six in one go build, so the packages they share compile once.
+build_kubernetes() {
+  if up_to_date "$KUBERNETES_VERSION" "${KUBERNETES_BINARIES[@]}"; then
+    log "    Kubernetes $KUBERNETES_VERSION already built"; return
+  fi
+  require_module_version "$UPSTREAM_DIR/kubernetes" k8s.io/kubernetes "$KUBERNETES_VERSION"
+  local packages=() binary
+  for binary in "${KUBERNETES_BINARIES[@]}"; do packages+=("k8s.io/kubernetes/cmd/$binary"); done
+  (cd "$UPSTREAM_DIR/kubernetes" &&
+    CGO_ENABLED=0 go build -trimpath -ldflags "$(kubernetes_ldflags)" -o "$BIN_DIR/" "${packages[@]}")
+  stamp "$KUBERNETES_VERSION" "${KUBERNETES_BINARIES[@]}"
+}
+
+build_konnectivity() {
+  if up_to_date "$KONNECTIVITY_VERSION" proxy-server proxy-agent; then
+    log "    konnectivity $KONNECTIVITY_VERSION already built"; return
+  fi
+  require_module_version "$UPSTREAM_DIR/konnectivity" sigs.k8s.io/apiserver-network-proxy "$KONNECTIVITY_VERSION"
+  go_build "$UPSTREAM_DIR/konnectivity" "$BIN_DIR/proxy-server" sigs.k8s.io/apiserver-network-proxy/cmd/server -ldflags '-s -w'
+  go_build "$UPSTREAM_DIR/konnectivity" "$BIN_DIR/proxy-agent" sigs.k8s.io/apiserver-network-proxy/cmd/agent -ldflags '-s -w'
+  stamp "$KONNECTIVITY_VERSION" proxy-server proxy-agent
+}
+
+build_coredns() {
+  if up_to_date "$COREDNS_VERSION" coredns; then log "    CoreDNS $COREDNS_VERSION already built"; return; fi
+  require_module_version "$UPSTREAM_DIR/coredns" github.com/coredns/coredns "$COREDNS_VERSION"
+  go_build "$UPSTREAM_DIR/coredns" "$BIN_DIR/coredns" github.com/coredns/coredns -ldflags '-s -w'
+  stamp "$COREDNS_VERSION" coredns
+}
+
 build_component() {
   mkdir -p "$BIN_DIR"
   case "$1" in
