@@ -46,9 +46,13 @@ export function issueCertificate(ca: KeyPairPem, opts: IssueCertificateOptions):
       ? requirePositive(opts.validitySeconds, 'validitySeconds')
       : requirePositive(opts.validityDays ?? DEFAULT_LEAF_VALIDITY_DAYS, 'validityDays') * 86_400;
   const issuer = readIssuer(ca);
+  const now = new Date();
+  if (issuer.certificate.validToDate <= now) {
+    throw new PkiError('ca.certificate', `expired at ${issuer.certificate.validToDate.toISOString()}`);
+  }
 
   const keys = generateRsaKeyPair();
-  const validity = validityFor(lifetimeSeconds, new Date());
+  const validity = validityFor(lifetimeSeconds, now);
   if (validity.notAfter > issuer.certificate.validToDate) validity.notAfter = issuer.certificate.validToDate;
   const certificate = draftCertificate(keys.publicKey, subject, validity);
   const sans = altNames(dnsNames, ipAddresses);

@@ -1,3 +1,4 @@
+import { PkiError } from './errors.ts';
 import { canonicalIpAddress } from './ip-address.ts';
 import { readCertificate } from './pem.ts';
 
@@ -32,6 +33,9 @@ export function parseCertificate(pem: string): CertificateInfo {
 
 /** True when the certificate has expired or will within `seconds` (of `now`). */
 export function expiresWithin(pem: string, seconds: number, now: Date = new Date()): boolean {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new PkiError('seconds', 'must be a number of seconds, zero or more');
+  }
   const { validToDate } = readCertificate(pem, 'certificate');
   return validToDate.getTime() - now.getTime() <= seconds * 1000;
 }

@@ -8,7 +8,7 @@ import {
   parseCertificate,
   type KeyPairPem,
 } from '../../../src/pki/index.ts';
-import { openssl, opensslStatus, withFiles } from './openssl.ts';
+import { expiredOpensslCa, openssl, opensslStatus, withFiles } from './openssl.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -112,6 +112,12 @@ describe('issueCertificate', () => {
     const shortCa = createCertificateAuthority({ commonName: 'short', validityDays: 2 });
     const leaf = issueCertificate(shortCa, { commonName: 'a', usages: ['client'], validityDays: 365 });
     expect(parseCertificate(leaf.certificate).notAfter).toEqual(parseCertificate(shortCa.certificate).notAfter);
+  });
+
+  test('refuses to issue from an expired CA', () => {
+    expect(() => issueCertificate(expiredOpensslCa(), { commonName: 'a', usages: ['client'] })).toThrow(
+      expect.objectContaining({ field: 'ca.certificate', message: 'ca.certificate: expired at 2020-01-02T00:00:00.000Z' }),
+    );
   });
 
   test('copies the CA subject byte for byte as issuer, also from a CA made by openssl', () => {

@@ -30,3 +30,33 @@ export function withFiles<T>(files: Record<string, string>, body: (path: (name: 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A self-signed RSA CA that openssl made valid only on 1 January 2020. */
+export function expiredOpensslCa(): { certificate: string; privateKey: string } {
+  return withFiles({ 'index.txt': '' }, (path) => {
+    writeFileSync(path('ca.cnf'), expiredCaConfig(path('index.txt')));
+    openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', path('ca.key'), '-out', path('ca.csr'), '-subj', '/CN=old']);
+    openssl([
+      'ca', '-batch', '-config', path('ca.cnf'), '-selfsign', '-keyfile', path('ca.key'), '-in', path('ca.csr'),
+      '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-outdir', path(''), '-out', path('ca.pem'),
+    ]);
+    return { certificate: openssl(['x509', '-in', path('ca.pem')]), privateKey: openssl(['pkey', '-in', path('ca.key')]) };
+  });
+}
+
+// The least `openssl ca` needs to sign with dates of our choosing.
+const expiredCaConfig = (database: string) => `
+[ca]
+default_ca = old
+[old]
+database = ${database}
+rand_serial = yes
+default_md = sha256
+policy = any
+x509_extensions = ca_extensions
+[any]
+commonName = supplied
+[ca_extensions]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,digitalSignature
+`;

@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { createCertificateAuthority, expiresWithin, issueCertificate, parseCertificate } from '../../../src/pki/index.ts';
-import { openssl, withFiles } from './openssl.ts';
+import { expiredOpensslCa, openssl, withFiles } from './openssl.ts';
 
 describe('parseCertificate', () => {
   const ca = createCertificateAuthority({ commonName: 'kubernetes', organizations: ['kamaji'] });
@@ -86,30 +85,15 @@ describe('expiresWithin', () => {
     expect(expiresWithin(shortLived.certificate, 0, new Date(notAfter.getTime() - 10_000))).toBe(false);
   });
 
+  test('rejects a window that is not a number of seconds', () => {
+    expect(() => expiresWithin(shortLived.certificate, -1)).toThrow(expect.objectContaining({ field: 'seconds' }));
+    expect(() => expiresWithin(shortLived.certificate, Number.NaN)).toThrow(expect.objectContaining({ field: 'seconds' }));
+  });
+
   test('reports a certificate openssl made that expired in 2020', () => {
-    const expired = withFiles({ 'index.txt': '' }, (path) => {
-      writeFileSync(path('ca.cnf'), oldCaConfig(path('index.txt')));
-      openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', path('k.pem'), '-out', path('r.csr'), '-subj', '/CN=old']);
-      openssl([
-        'ca', '-batch', '-config', path('ca.cnf'), '-selfsign', '-keyfile', path('k.pem'), '-in', path('r.csr'),
-        '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-outdir', path(''), '-out', path('c.pem'),
-      ]);
-      return openssl(['x509', '-in', path('c.pem')]);
-    });
+    const expired = expiredOpensslCa().certificate;
     expect(parseCertificate(expired).notAfter).toEqual(new Date('2020-01-02T00:00:00Z'));
     expect(expiresWithin(expired, 0)).toBe(true);
   });
 });
 
-// The least `openssl ca` needs to sign with dates of our choosing.
-const oldCaConfig = (database: string) => `
-[ca]
-default_ca = old
-[old]
-database = ${database}
-rand_serial = yes
-default_md = sha256
-policy = any
-[any]
-commonName = supplied
-`;
