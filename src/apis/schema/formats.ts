@@ -1,0 +1,23 @@
+// The OpenAPI `format`s our schemas use, checked as kube-apiserver checks them for CRDs.
+// Unknown formats are accepted, as upstream does.
+
+const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Returns what the value must be when it breaks the format, or undefined when it fits. */
+export function checkFormat(format: string, value: string | number): string | undefined {
+  switch (format) {
+    case 'int32':
+      return typeof value === 'number' && (value < -(2 ** 31) || value > 2 ** 31 - 1) ? 'must fit in a 32-bit integer' : undefined;
+    case 'int64':
+      return typeof value === 'number' && !Number.isSafeInteger(value) ? 'must fit in a 64-bit integer' : undefined;
+    case 'byte':
+      return typeof value === 'string' && !base64.test(value) ? 'must be base64-encoded' : undefined;
+    case 'date-time':
+      return typeof value === 'string' && (!rfc3339.test(value) || Number.isNaN(Date.parse(value)))
+        ? 'must be an RFC 3339 date-time'
+        : undefined;
+    default:
+      return undefined;
+  }
+}

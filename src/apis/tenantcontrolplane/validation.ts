@@ -1,0 +1,181 @@
+// TenantControlPlane rules beyond the schema: Kamaji's validating webhook and its CRD's CEL rules.
+import type { FieldError } from '../meta.ts';
+import { isDNS1035Label, isDNS1123Subdomain, isWildcardDNS1123Subdomain } from '../names.ts';
+import { cidrContains, ipFamily, parseCidr, type Cidr } from '../network.ts';
+import type { TenantControlPlane, TenantControlPlaneSpec } from './types.ts';
+import { parseKubernetesVersion, supportedKubernetesMinors } from './version.ts';
+
+const reservedPortNames = ['kube-apiserver', 'konnectivity-server'];
+
+export function validateTenantControlPlaneCreate(tcp: TenantControlPlane): FieldError[] {
+  const errors: FieldError[] = [];
+  const name = tcp.metadata.name ?? '';
+  if (!isDNS1035Label(name)) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.name',
+      value: name,
+      detail: 'a DNS-1035 label must consist of lower case alphanumeric characters or \'-\', start with a letter, ' +
+        'end with an alphanumeric character, and be at most 63 characters (it names Services and DNS records)',
+    });
+  }
+  errors.push(...validateVersion(tcp.spec.kubernetes.version, undefined));
+  errors.push(...validateSpec(tcp.spec));
+  return errors;
+}
+
+export function validateTenantControlPlaneUpdate(tcp: TenantControlPlane, old: TenantControlPlane): FieldError[] {
+  const errors: FieldError[] = [];
+  errors.push(...validateVersion(tcp.spec.kubernetes.version, old.spec.kubernetes.version));
+  errors.push(...validateSpec(tcp.spec));
+  errors.push(...validateTransitions(tcp.spec, old.spec));
+  return errors;
+}
+
+function validateVersion(version: string, oldVersion: string | undefined): FieldError[] {
+  const field = 'spec.kubernetes.version';
+  const parsed = parseKubernetesVersion(version);
+  const { major, min, max } = supportedKubernetesMinors;
+  const range = `v${major}.${min} to v${major}.${max}`;
+  if (!parsed) return [{ type: 'FieldValueInvalid', field, value: version, detail: 'must be a version like v1.33.1 (vMAJOR.MINOR.PATCH)' }];
+  if (parsed.major !== major || parsed.minor > max) {
+    return [{ type: 'FieldValueInvalid', field, value: version, detail: `unsupported version: supported versions are ${range}` }];
+  }
+  const old = oldVersion === undefined ? undefined : parseKubernetesVersion(oldVersion);
+  if (!old) {
+    // Creating (or repairing an unparsable stored version): the whole supported range applies.
+    return parsed.minor < min
+      ? [{ type: 'FieldValueInvalid', field, value: version, detail: `unsupported version: supported versions are ${range}` }]
+      : [];
+  }
+  // Like Kamaji, patch releases are not compared: only minor upgrades are checked.
+  if (parsed.major < old.major || (parsed.major === old.major && parsed.minor < old.minor)) {
+    return [{ type: 'FieldValueForbidden', field, value: version, detail: `unable to downgrade from ${oldVersion}` }];
+  }
+  if (parsed.major === old.major && parsed.minor > old.minor + 1) {
+    return [{
+      type: 'FieldValueForbidden',
+      field,
+      value: version,
+      detail: `upgrading from ${oldVersion} may go up one minor version at a time (non-sequential upgrades are not supported)`,
+    }];
+  }
+  return [];
+}
+
+function validateSpec(spec: TenantControlPlaneSpec): FieldError[] {
+  return [...validateNetwork(spec), ...validateExposure(spec), ...validateKonnectivity(spec)];
+}
+
+function validateCidrList(values: readonly string[] | undefined, field: string, errors: FieldError[]): Cidr[] {
+  const cidrs: Cidr[] = [];
+  (values ?? []).forEach((value, i) => {
+    const cidr = parseCidr(value);
+    if (cidr) cidrs.push(cidr);
+    else errors.push({ type: 'FieldValueInvalid', field: `${field}[${i}]`, value, detail: 'must be a valid CIDR (e.g. 10.96.0.0/16)' });
+  });
+  return cidrs;
+}
+
+function validateDualStack(cidrs: Cidr[], field: string, errors: FieldError[]): void {
+  if (cidrs.length === 2 && cidrs[0]!.family === cidrs[1]!.family) {
+    errors.push({ type: 'FieldValueInvalid', field, value: cidrs.map((c) => `${c.address}/${c.prefix}`), detail: 'two CIDRs must be one IPv4 and one IPv6 (dual-stack)' });
+  }
+}
+
+function validateNetwork(spec: TenantControlPlaneSpec): FieldError[] {
+  const errors: FieldError[] = [];
+  const network = spec.networkProfile ?? {};
+  const base = 'spec.networkProfile';
+  for (const key of ['serviceCidr', 'podCidr'] as const) {
+    const value = network[key];
+    if (value && !parseCidr(value)) errors.push({ type: 'FieldValueInvalid', field: `${base}.${key}`, value, detail: 'must be a valid CIDR (e.g. 10.96.0.0/16)' });
+  }
+  const serviceCidrs = validateCidrList(network.serviceCidrs, `${base}.serviceCidrs`, errors);
+  validateDualStack(serviceCidrs, `${base}.serviceCidrs`, errors);
+  validateDualStack(validateCidrList(network.podCidrs, `${base}.podCidrs`, errors), `${base}.podCidrs`, errors);
+  validateCidrList(network.loadBalancerSourceRanges, `${base}.loadBalancerSourceRanges`, errors);
+
+  const effectiveServiceCidrs = network.serviceCidrs?.length ? serviceCidrs : [network.serviceCidr ?? ''].flatMap((c) => parseCidr(c) ?? []);
+  (network.dnsServiceIPs ?? []).forEach((ip, i) => {
+    const field = `${base}.dnsServiceIPs[${i}]`;
+    if (!ipFamily(ip)) errors.push({ type: 'FieldValueInvalid', field, value: ip, detail: 'must be a valid IP address' });
+    else if (!effectiveServiceCidrs.some((cidr) => cidrContains(cidr, ip))) {
+      errors.push({ type: 'FieldValueInvalid', field, value: ip, detail: 'must be inside one of the service CIDRs' });
+    }
+  });
+
+  (network.certSANs ?? []).forEach((san, i) => {
+    if (!ipFamily(san) && !isDNS1123Subdomain(san) && !isWildcardDNS1123Subdomain(san)) {
+      errors.push({ type: 'FieldValueInvalid', field: `${base}.certSANs[${i}]`, value: san, detail: 'must be a valid IP address or DNS name (a leading *. wildcard is allowed)' });
+    }
+  });
+  if (network.advertiseAddress !== undefined && !ipFamily(network.advertiseAddress)) {
+    errors.push({ type: 'FieldValueInvalid', field: `${base}.advertiseAddress`, value: network.advertiseAddress, detail: 'must be a valid IP address' });
+  }
+  if (network.clusterDomain !== undefined && !network.clusterDomain.includes('.')) {
+    errors.push({ type: 'FieldValueInvalid', field: `${base}.clusterDomain`, value: network.clusterDomain, detail: 'must contain at least one dot' });
+  }
+  return errors;
+}
+
+function validateExposure(spec: TenantControlPlaneSpec): FieldError[] {
+  const errors: FieldError[] = [];
+  const service = spec.controlPlane.service;
+  const network = spec.networkProfile ?? {};
+  if (service.serviceType !== 'LoadBalancer') {
+    const loadBalancerOnly: [string, unknown][] = [
+      ['spec.controlPlane.service.allocateLoadBalancerNodePorts', service.allocateLoadBalancerNodePorts],
+      ['spec.networkProfile.loadBalancerSourceRanges', network.loadBalancerSourceRanges?.length ? network.loadBalancerSourceRanges : undefined],
+      ['spec.networkProfile.loadBalancerClass', network.loadBalancerClass],
+    ];
+    for (const [field, value] of loadBalancerOnly) {
+      if (value !== undefined) errors.push({ type: 'FieldValueForbidden', field, detail: 'may only be set when spec.controlPlane.service.serviceType is LoadBalancer' });
+    }
+  }
+  (service.additionalPorts ?? []).forEach((port, i) => {
+    if (reservedPortNames.includes(port.name)) {
+      errors.push({ type: 'FieldValueInvalid', field: `spec.controlPlane.service.additionalPorts[${i}].name`, value: port.name, detail: `must not be one of the ports Kamaji manages: ${reservedPortNames.join(', ')}` });
+    }
+  });
+  if (spec.controlPlane.ingress && spec.controlPlane.gateway) {
+    errors.push({ type: 'FieldValueForbidden', field: 'spec.controlPlane.gateway', detail: 'ingress and gateway are mutually exclusive: set only one of them' });
+  }
+  return errors;
+}
+
+function validateKonnectivity(spec: TenantControlPlaneSpec): FieldError[] {
+  const agent = spec.addons?.konnectivity?.agent;
+  if (!agent || agent.replicas === undefined) return [];
+  const field = 'spec.addons.konnectivity.agent.replicas';
+  if ((agent.mode ?? 'DaemonSet') === 'DaemonSet' && agent.replicas !== 0) {
+    return [{ type: 'FieldValueForbidden', field, value: agent.replicas, detail: 'must be 0 or unset when mode is DaemonSet' }];
+  }
+  if (agent.mode === 'Deployment' && agent.replicas === 0) {
+    return [{ type: 'FieldValueInvalid', field, value: agent.replicas, detail: 'must be greater than 0 (or unset) when mode is Deployment' }];
+  }
+  return [];
+}
+
+function validateTransitions(spec: TenantControlPlaneSpec, old: TenantControlPlaneSpec): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const key of ['dataStore', 'dataStoreSchema', 'dataStoreUsername'] as const) {
+    if (old[key] && !spec[key]) errors.push({ type: 'FieldValueRequired', field: `spec.${key}`, detail: 'may not be unset once set' });
+  }
+  // dataStore may change (that migrates the data); the names inside the DataStore may not.
+  for (const key of ['dataStoreSchema', 'dataStoreUsername'] as const) {
+    if (old[key] && spec[key] && spec[key] !== old[key]) errors.push({ type: 'FieldValueInvalid', field: `spec.${key}`, value: spec[key], detail: 'field is immutable' });
+  }
+  const network = spec.networkProfile ?? {};
+  const oldNetwork = old.networkProfile ?? {};
+  if ((network.clusterDomain ?? 'cluster.local') !== (oldNetwork.clusterDomain ?? 'cluster.local')) {
+    errors.push({ type: 'FieldValueInvalid', field: 'spec.networkProfile.clusterDomain', value: network.clusterDomain ?? null, detail: 'field is immutable' });
+  }
+  const field = 'spec.networkProfile.loadBalancerClass';
+  if (oldNetwork.loadBalancerClass !== undefined && network.loadBalancerClass !== oldNetwork.loadBalancerClass) {
+    errors.push({ type: 'FieldValueInvalid', field, value: network.loadBalancerClass ?? null, detail: 'field is immutable' });
+  } else if (oldNetwork.loadBalancerClass === undefined && network.loadBalancerClass !== undefined && old.controlPlane.service.serviceType === 'LoadBalancer') {
+    errors.push({ type: 'FieldValueForbidden', field, detail: 'may only be set when the Service becomes a LoadBalancer, not on an existing one' });
+  }
+  return errors;
+}
