@@ -6,7 +6,7 @@
 
 UPSTREAM_DIR="$REPO_ROOT/hack/upstream"
 KUBERNETES_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubeadm)
-ALL_COMPONENTS=(etcd kine kubernetes konnectivity coredns)
+ALL_COMPONENTS=(etcd kine kubernetes pause konnectivity coredns)
 
 # go_build <module dir> <output binary> <package> [extra go build args...]
 go_build() {
@@ -78,6 +78,18 @@ build_kubernetes() {
   stamp "$KUBERNETES_VERSION" "${KUBERNETES_BINARIES[@]}"
 }
 
+# The sandbox ("pause") container is C, not Go: compile the pause.c that the k8s.io/kubernetes
+# module carries, statically, as upstream's image does.
+build_pause() {
+  if up_to_date "$KUBERNETES_VERSION/$PAUSE_VERSION" pause; then log "    pause already built"; return; fi
+  local source
+  source="$(cd "$UPSTREAM_DIR/kubernetes" && go mod download -json k8s.io/kubernetes | sed -n 's/.*"Dir": "\(.*\)",/\1/p')/build/pause/linux/pause.c"
+  [[ -f $source ]] || die "pause.c not found at $source"
+  gcc -Os -Wall -Werror -static -DVERSION="v$PAUSE_VERSION-kamaji" -o "$BIN_DIR/pause" "$source"
+  strip "$BIN_DIR/pause"
+  stamp "$KUBERNETES_VERSION/$PAUSE_VERSION" pause
+}
+
 build_konnectivity() {
   if up_to_date "$KONNECTIVITY_VERSION" proxy-server proxy-agent; then
     log "    konnectivity $KONNECTIVITY_VERSION already built"; return
@@ -101,6 +113,7 @@ build_component() {
     etcd) step "build etcd $ETCD_VERSION" build_etcd ;;
     kine) step "build kine $KINE_VERSION" build_kine ;;
     kubernetes) step "build Kubernetes $KUBERNETES_VERSION (${KUBERNETES_BINARIES[*]})" build_kubernetes ;;
+    pause) step "build pause $PAUSE_VERSION" build_pause ;;
     konnectivity) step "build konnectivity $KONNECTIVITY_VERSION" build_konnectivity ;;
     coredns) step "build CoreDNS $COREDNS_VERSION" build_coredns ;;
     *) die "unknown component '$1' (known: ${ALL_COMPONENTS[*]})" ;;

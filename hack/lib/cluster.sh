@@ -1,0 +1,343 @@
+# The local management cluster: one node in its own network namespace, every component a plain
+# process started from $BIN_DIR (PIDs in $CLUSTER_DIR/pids, logs in $CLUSTER_DIR/logs).
+# shellcheck shell=bash
+
+NETNS=kamaji-node
+NODE_NAME=kamaji-node
+VETH_HOST=kamaji-host            # host end of the veth pair; the node end is eth0 in $NETNS
+HOST_IP=172.31.254.1             # a /29 that exists only on this veth
+NODE_IP=172.31.254.2
+NODE_SUBNET_BITS=29
+POD_CIDR=10.244.0.0/16
+NODE_POD_CIDR=10.244.0.0/24
+SERVICE_CIDR=10.96.0.0/12
+CLUSTER_DNS=10.96.0.10
+APISERVER_PORT=6443
+KAMAJI_ETCD_PORT=2479
+RUN_DIR=/run/kamaji-ts           # unix sockets and containerd state (socket paths must stay short)
+CONTAINERD_SOCKET="$RUN_DIR/containerd/containerd.sock"
+
+PKI_DIR="$CLUSTER_DIR/pki"
+KUBECONFIG_DIR="$CLUSTER_DIR/kubeconfig"
+PIDS_DIR="$CLUSTER_DIR/pids"
+LOGS_DIR="$CLUSTER_DIR/logs"
+KAMAJI_ETCD_DIR="$CLUSTER_DIR/kamaji-etcd"
+ADMIN_KUBECONFIG="$CLUSTER_DIR/admin.kubeconfig"
+# Started in this order, stopped in the reverse one.
+COMPONENTS=(etcd kamaji-etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
+
+kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
+
+# wait_until <description> <seconds> <command...>
+wait_until() {
+  local what="$1" timeout="$2"; shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "timed out after ${timeout}s waiting for $what"
+    sleep 1
+  done
+}
+
+# ---------------------------------------------------------------- processes
+
+# is_running <component>: its recorded PID is alive and still runs the program we started.
+is_running() {
+  local pid
+  pid="$(cat "$PIDS_DIR/$1" 2>/dev/null)" || return 1
+  [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$(cat "$PIDS_DIR/$1.program")"
+}
+
+# start_component <name> <program> <args...>: runs it inside the node's network namespace.
+# nsenter joins only the network namespace (not a private mount namespace as `ip netns exec`
+# would make), so kubelet's volume mounts are visible to containerd and runc.
+start_component() {
+  local name="$1" program="$2"; shift 2
+  if is_running "$name"; then log "    $name already running (pid $(cat "$PIDS_DIR/$name"))"; return; fi
+  mkdir -p "$PIDS_DIR" "$LOGS_DIR"
+  echo "$program" > "$PIDS_DIR/$name.program"
+  setsid nsenter --net="/run/netns/$NETNS" -- "$program" "$@" >> "$LOGS_DIR/$name.log" 2>&1 < /dev/null &
+  echo $! > "$PIDS_DIR/$name"
+  log "    $name started (pid $!, log $LOGS_DIR/$name.log)"
+}
+
+stop_component() {
+  local name="$1" pid
+  if ! is_running "$name"; then rm -f "$PIDS_DIR/$name" "$PIDS_DIR/$name.program"; return; fi
+  pid="$(cat "$PIDS_DIR/$name")"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 30); do [[ -d /proc/$pid ]] || break; sleep 0.5; done
+  [[ -d /proc/$pid ]] && kill -9 "$pid" 2>/dev/null
+  rm -f "$PIDS_DIR/$name" "$PIDS_DIR/$name.program"
+  log "    stopped $name (pid $pid)"
+}
+
+# ---------------------------------------------------------------- network
+
+setup_network() {
+  if ! ip netns list | grep -qw "^$NETNS"; then ip netns add "$NETNS"; fi
+  if ! ip link show "$VETH_HOST" >/dev/null 2>&1; then
+    ip link add "$VETH_HOST" type veth peer name eth0 netns "$NETNS"
+  fi
+  ip addr replace "$HOST_IP/$NODE_SUBNET_BITS" dev "$VETH_HOST"
+  ip link set "$VETH_HOST" up
+  in_node() { ip netns exec "$NETNS" "$@"; }
+  in_node ip link set lo up
+  in_node ip addr replace "$NODE_IP/$NODE_SUBNET_BITS" dev eth0
+  in_node ip link set eth0 up
+  # No default route: the node reaches nothing but the host end of the veth. Service IPs get a
+  # link route only so that locally generated packets pass routing before kube-proxy's DNAT.
+  in_node ip route replace "$SERVICE_CIDR" dev eth0
+  in_node sysctl -qw net.ipv4.ip_forward=1
+  in_node sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
+  # Replies from the host to pods (throwaway datastores listen on $HOST_IP) go back over the veth.
+  ip route replace "$POD_CIDR" via "$NODE_IP" dev "$VETH_HOST"
+  log "    netns $NETNS: node $NODE_IP, host side $HOST_IP ($VETH_HOST)"
+}
+
+teardown_network() {
+  ip route del "$POD_CIDR" via "$NODE_IP" dev "$VETH_HOST" 2>/dev/null || true
+  ip link del "$VETH_HOST" 2>/dev/null || true
+  if ip netns list | grep -qw "^$NETNS"; then ip netns del "$NETNS"; fi
+}
+
+# ---------------------------------------------------------------- PKI and kubeconfigs (kubeadm)
+
+write_kubeadm_config() {
+  mkdir -p "$CLUSTER_DIR"
+  cat > "$CLUSTER_DIR/kubeadm.yaml" <<YAML
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: $NODE_IP
+  bindPort: $APISERVER_PORT
+nodeRegistration:
+  name: $NODE_NAME
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+clusterName: kamaji-management
+kubernetesVersion: $KUBERNETES_VERSION
+certificatesDir: $PKI_DIR
+controlPlaneEndpoint: $NODE_IP:$APISERVER_PORT
+networking:
+  dnsDomain: cluster.local
+  podSubnet: $POD_CIDR
+  serviceSubnet: $SERVICE_CIDR
+apiServer:
+  certSANs: [$NODE_IP, 127.0.0.1, localhost]
+etcd:
+  local:
+    serverCertSANs: [$NODE_IP]
+    peerCertSANs: [$NODE_IP]
+YAML
+}
+
+# kubeadm keeps certificates and kubeconfigs that already exist, so this is idempotent.
+make_pki() {
+  write_kubeadm_config
+  "$BIN_DIR/kubeadm" init phase certs all --config "$CLUSTER_DIR/kubeadm.yaml" >/dev/null
+  mkdir -p "$KUBECONFIG_DIR"
+  "$BIN_DIR/kubeadm" init phase kubeconfig all --config "$CLUSTER_DIR/kubeadm.yaml" \
+    --kubeconfig-dir "$KUBECONFIG_DIR" >/dev/null
+  if [[ ! -s "$KUBECONFIG_DIR/kube-proxy.conf" ]]; then
+    "$BIN_DIR/kubeadm" kubeconfig user --config "$CLUSTER_DIR/kubeadm.yaml" \
+      --client-name system:kube-proxy > "$KUBECONFIG_DIR/kube-proxy.conf"
+  fi
+  cp "$KUBECONFIG_DIR/admin.conf" "$ADMIN_KUBECONFIG"
+  # The Kamaji etcd and the Kamaji-TS serving certificate come from the project's own PKI.
+  node "$REPO_ROOT/hack/kamaji-etcd-certs.ts" "$KAMAJI_ETCD_DIR" "$NODE_IP"
+  node "$REPO_ROOT/hack/serving-cert.ts" "$CLUSTER_DIR/serving"
+}
+
+# ---------------------------------------------------------------- control plane
+
+start_etcd() {
+  start_component etcd "$BIN_DIR/etcd" --name "$NODE_NAME" --data-dir "$CLUSTER_DIR/etcd" \
+    --listen-client-urls "https://127.0.0.1:2379,https://$NODE_IP:2379" \
+    --advertise-client-urls "https://$NODE_IP:2379" \
+    --listen-peer-urls "https://$NODE_IP:2380" --initial-advertise-peer-urls "https://$NODE_IP:2380" \
+    --initial-cluster "$NODE_NAME=https://$NODE_IP:2380" --listen-metrics-urls http://127.0.0.1:2381 \
+    --cert-file "$PKI_DIR/etcd/server.crt" --key-file "$PKI_DIR/etcd/server.key" \
+    --client-cert-auth --trusted-ca-file "$PKI_DIR/etcd/ca.crt" \
+    --peer-cert-file "$PKI_DIR/etcd/peer.crt" --peer-key-file "$PKI_DIR/etcd/peer.key" \
+    --peer-client-cert-auth --peer-trusted-ca-file "$PKI_DIR/etcd/ca.crt" \
+    --snapshot-count 10000 --experimental-initial-corrupt-check=true
+}
+
+# Kamaji-TS's own state and the tenants' default DataStore: client-certificate auth, reachable
+# from pods and from the host at $NODE_IP:$KAMAJI_ETCD_PORT.
+start_kamaji_etcd() {
+  start_component kamaji-etcd "$BIN_DIR/etcd" --name kamaji-etcd --data-dir "$KAMAJI_ETCD_DIR/data" \
+    --listen-client-urls "https://$NODE_IP:$KAMAJI_ETCD_PORT" \
+    --advertise-client-urls "https://$NODE_IP:$KAMAJI_ETCD_PORT" \
+    --listen-peer-urls http://127.0.0.1:2480 --initial-advertise-peer-urls http://127.0.0.1:2480 \
+    --initial-cluster kamaji-etcd=http://127.0.0.1:2480 --listen-metrics-urls http://127.0.0.1:2481 \
+    --cert-file "$KAMAJI_ETCD_DIR/server.crt" --key-file "$KAMAJI_ETCD_DIR/server.key" \
+    --client-cert-auth --trusted-ca-file "$KAMAJI_ETCD_DIR/ca.crt"
+}
+
+etcd_healthy() {
+  curl -fsS --cacert "$PKI_DIR/etcd/ca.crt" --cert "$PKI_DIR/etcd/healthcheck-client.crt" \
+    --key "$PKI_DIR/etcd/healthcheck-client.key" "https://$NODE_IP:2379/health" | grep -q '"health":"true"'
+}
+
+kamaji_etcd_healthy() {
+  curl -fsS --cacert "$KAMAJI_ETCD_DIR/ca.crt" --cert "$KAMAJI_ETCD_DIR/root.crt" \
+    --key "$KAMAJI_ETCD_DIR/root.key" "https://$NODE_IP:$KAMAJI_ETCD_PORT/health" | grep -q '"health":"true"'
+}
+
+start_kube_apiserver() {
+  start_component kube-apiserver "$BIN_DIR/kube-apiserver" \
+    --advertise-address "$NODE_IP" --secure-port "$APISERVER_PORT" --allow-privileged=true \
+    --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction \
+    --enable-bootstrap-token-auth=true --client-ca-file "$PKI_DIR/ca.crt" \
+    --tls-cert-file "$PKI_DIR/apiserver.crt" --tls-private-key-file "$PKI_DIR/apiserver.key" \
+    --etcd-servers https://127.0.0.1:2379 --etcd-cafile "$PKI_DIR/etcd/ca.crt" \
+    --etcd-certfile "$PKI_DIR/apiserver-etcd-client.crt" --etcd-keyfile "$PKI_DIR/apiserver-etcd-client.key" \
+    --kubelet-client-certificate "$PKI_DIR/apiserver-kubelet-client.crt" \
+    --kubelet-client-key "$PKI_DIR/apiserver-kubelet-client.key" \
+    --kubelet-preferred-address-types InternalIP,ExternalIP,Hostname \
+    --proxy-client-cert-file "$PKI_DIR/front-proxy-client.crt" \
+    --proxy-client-key-file "$PKI_DIR/front-proxy-client.key" \
+    --requestheader-client-ca-file "$PKI_DIR/front-proxy-ca.crt" \
+    --requestheader-allowed-names front-proxy-client \
+    --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+    --requestheader-extra-headers-prefix X-Remote-Extra- \
+    --enable-aggregator-routing=true \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$PKI_DIR/sa.pub" --service-account-signing-key-file "$PKI_DIR/sa.key" \
+    --service-cluster-ip-range "$SERVICE_CIDR"
+}
+
+apiserver_ready() { [[ "$(kubectl_admin get --raw /readyz 2>/dev/null)" == ok ]]; }
+
+# kubeadm's admin.conf belongs to the group kubeadm:cluster-admins, bound to cluster-admin the
+# way `kubeadm init` binds it (with the system:masters super-admin.conf).
+bind_cluster_admins() {
+  kubectl --kubeconfig "$KUBECONFIG_DIR/super-admin.conf" create clusterrolebinding kubeadm:cluster-admins \
+    --clusterrole cluster-admin --group kubeadm:cluster-admins --dry-run=client -o yaml |
+    kubectl --kubeconfig "$KUBECONFIG_DIR/super-admin.conf" apply -f - >/dev/null
+}
+
+start_kube_controller_manager() {
+  local conf="$KUBECONFIG_DIR/controller-manager.conf"
+  start_component kube-controller-manager "$BIN_DIR/kube-controller-manager" \
+    --kubeconfig "$conf" --authentication-kubeconfig "$conf" --authorization-kubeconfig "$conf" \
+    --bind-address 127.0.0.1 --leader-elect=false --cluster-name kamaji-management \
+    --client-ca-file "$PKI_DIR/ca.crt" --requestheader-client-ca-file "$PKI_DIR/front-proxy-ca.crt" \
+    --root-ca-file "$PKI_DIR/ca.crt" --service-account-private-key-file "$PKI_DIR/sa.key" \
+    --cluster-signing-cert-file "$PKI_DIR/ca.crt" --cluster-signing-key-file "$PKI_DIR/ca.key" \
+    --use-service-account-credentials=true --controllers '*,bootstrapsigner,tokencleaner' \
+    --allocate-node-cidrs=true --cluster-cidr "$POD_CIDR" --node-cidr-mask-size 24 \
+    --service-cluster-ip-range "$SERVICE_CIDR"
+}
+
+start_kube_scheduler() {
+  local conf="$KUBECONFIG_DIR/scheduler.conf"
+  start_component kube-scheduler "$BIN_DIR/kube-scheduler" \
+    --kubeconfig "$conf" --authentication-kubeconfig "$conf" --authorization-kubeconfig "$conf" \
+    --bind-address 127.0.0.1 --leader-elect=false
+}
+
+# ---------------------------------------------------------------- node
+
+write_node_configs() {
+  mkdir -p "$CLUSTER_DIR/containerd" "$CLUSTER_DIR/cni/net.d" "$CLUSTER_DIR/kubelet" "$RUN_DIR/containerd"
+  cat > "$CLUSTER_DIR/containerd/config.toml" <<TOML
+version = 2
+root = "$CLUSTER_DIR/containerd/root"
+state = "$RUN_DIR/containerd/state"
+[grpc]
+  address = "$CONTAINERD_SOCKET"
+[ttrpc]
+  address = "$CONTAINERD_SOCKET.ttrpc"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$CLUSTER_DIR/containerd/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.k8s.io/pause:$PAUSE_VERSION"
+  netns_mounts_under_state_dir = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$CLUSTER_DIR/cni/net.d"
+TOML
+  cat > "$CLUSTER_DIR/cni/net.d/10-kamaji.conflist" <<JSON
+{
+  "cniVersion": "1.0.0",
+  "name": "kamaji",
+  "plugins": [
+    {
+      "type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+      "ipam": {
+        "type": "host-local", "dataDir": "$CLUSTER_DIR/cni/ipam",
+        "ranges": [[{ "subnet": "$NODE_POD_CIDR" }]], "routes": [{ "dst": "0.0.0.0/0" }]
+      }
+    },
+    { "type": "portmap", "capabilities": { "portMappings": true } }
+  ]
+}
+JSON
+  # Pods with dnsPolicy Default get this: no resolver outside the node.
+  printf 'nameserver %s\n' "$CLUSTER_DNS" > "$CLUSTER_DIR/resolv.conf"
+  cat > "$CLUSTER_DIR/kubelet/config.yaml" <<YAML
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: $NODE_IP
+healthzBindAddress: 127.0.0.1
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: $PKI_DIR/ca.crt}
+authorization: {mode: Webhook}
+cgroupDriver: cgroupfs
+failSwapOn: false
+failCgroupV1: false
+containerRuntimeEndpoint: unix://$CONTAINERD_SOCKET
+clusterDNS: [$CLUSTER_DNS]
+clusterDomain: cluster.local
+resolvConf: $CLUSTER_DIR/resolv.conf
+rotateCertificates: false
+# Locally built images cannot be pulled again: never garbage-collect them, never evict for disk.
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+evictionHard: {memory.available: 100Mi, nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
+YAML
+  cat > "$CLUSTER_DIR/kube-proxy.yaml" <<YAML
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: iptables
+clusterCIDR: $POD_CIDR
+hostnameOverride: $NODE_NAME
+bindAddress: $NODE_IP
+metricsBindAddress: 127.0.0.1:10249
+healthzBindAddress: 127.0.0.1:10256
+clientConnection: {kubeconfig: $KUBECONFIG_DIR/kube-proxy.conf}
+# conntrack limits are machine-wide: leave them as they are.
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+YAML
+}
+
+start_containerd() {
+  start_component containerd /usr/bin/containerd --config "$CLUSTER_DIR/containerd/config.toml"
+}
+
+containerd_ready() { ctr --address "$CONTAINERD_SOCKET" version; }
+
+start_kubelet() {
+  start_component kubelet "$BIN_DIR/kubelet" --config "$CLUSTER_DIR/kubelet/config.yaml" \
+    --kubeconfig "$KUBECONFIG_DIR/kubelet.conf" --root-dir "$CLUSTER_DIR/kubelet/root" \
+    --cert-dir "$CLUSTER_DIR/kubelet/pki" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP"
+}
+
+start_kube_proxy() {
+  start_component kube-proxy "$BIN_DIR/kube-proxy" --config "$CLUSTER_DIR/kube-proxy.yaml"
+}
+
+node_ready() {
+  [[ "$(kubectl_admin get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" == True ]]
+}

@@ -1,0 +1,43 @@
+# Installs what the scripts need and a fresh machine may lack: Debian packages and node_modules.
+# shellcheck shell=bash
+
+DEBIAN_PACKAGES=(containerd runc containernetworking-plugins iptables conntrack socat iproute2
+  postgresql mariadb-server gcc libc6-dev)
+
+install_debian_packages() {
+  local missing=() package
+  for package in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  if ((${#missing[@]} == 0)); then log "    all Debian packages present"; return; fi
+  log "    installing: ${missing[*]}"
+  apt-get update -qq
+  # policy-rc.d keeps the packages' own services (postgresql, mariadb, containerd) from starting:
+  # the scripts run their own instances.
+  local policy=/usr/sbin/policy-rc.d created_policy=false
+  if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=true; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if $created_policy; then rm -f "$policy"; fi
+}
+
+require_go() {
+  command -v go >/dev/null || die "Go is missing (expected /usr/local/go/bin/go on this kind of machine)"
+}
+
+# node_modules is current when it was installed from the package-lock.json that is there now.
+install_node_modules() {
+  local lock_sum stamp="$REPO_ROOT/node_modules/.kamaji-lock.sha256"
+  lock_sum="$(sha256sum "$REPO_ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [[ -x "$REPO_ROOT/node_modules/.bin/node" && "$(cat "$stamp" 2>/dev/null)" == "$lock_sum" ]]; then
+    log "    node_modules current"; return
+  fi
+  (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > "$stamp"
+}
+
+install_prerequisites() {
+  step "Debian packages" install_debian_packages
+  require_go
+  step "node_modules (npm ci)" install_node_modules
+  export PATH="$REPO_ROOT/node_modules/.bin:$PATH"
+}
