@@ -31,6 +31,17 @@ export function withFiles<T>(files: Record<string, string>, body: (path: (name: 
   }
 }
 
+/** withFiles for an async body (a child process talking to a server in this process). */
+export async function withFilesAsync<T>(files: Record<string, string>, body: (path: (name: string) => string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'kamaji-pki-'));
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    return await body((name) => join(dir, name));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A self-signed RSA CA that openssl made valid only on 1 January 2020. */
 export function expiredOpensslCa(): { certificate: string; privateKey: string } {
   return withFiles({ 'index.txt': '' }, (path) => {
