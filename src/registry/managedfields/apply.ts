@@ -1,0 +1,106 @@
+// Server-side apply: merge a manager's configuration into the live object, drop what it applied
+// before and applies no longer (unless someone else owns it), and refuse to change fields other
+// managers own unless forced.
+import { isDeepStrictEqual } from 'node:util';
+import type { JSONSchemaProps } from '../../apis/declaration.ts';
+import type { JsonObject, KubeObject } from '../../apis/meta.ts';
+import { badRequest } from '../errors.ts';
+import { compare } from './compare.ts';
+import { applyConflictError, type ManagerConflict } from './conflicts.ts';
+import { FieldSet, fieldElement, type FieldPath } from './field-set.ts';
+import { decodeManagedFields, encodeManagedFields, sameManager, type ManagerFields } from './managers.ts';
+import { merge, removeItems } from './merge.ts';
+import { ConfigurationError, ownedFields } from './owned-fields.ts';
+import type { Schema } from './shape.ts';
+import { trackedSchema, trackedView, withoutMetadataItself, withTrackedView } from './tracked.ts';
+
+export interface ApplyConfigurationArgs {
+  live: KubeObject | undefined;
+  applied: KubeObject;
+  manager: string;
+  force: boolean;
+  subresource?: string;
+  apiVersion: string;
+  time: string;
+  schema: JSONSchemaProps;
+}
+
+/** A key field of a list item stays while the item does: without it the item has no name. */
+function isKeyOfItem(path: FieldPath): boolean {
+  const [parent, last] = [path.at(-2), path.at(-1)];
+  if (!parent?.startsWith('k:') || !last?.startsWith('f:')) return false;
+  return Object.hasOwn(JSON.parse(parent.slice(2)) as JsonObject, last.slice(2));
+}
+
+/**
+ * Removes from `merged` what the manager owned before (`previous`) and nobody owns now, including
+ * the maps and items that held it, unless something below them is still owned.
+ */
+function prune(schema: Schema, merged: JsonObject, previous: FieldSet, ownedNow: FieldSet): JsonObject {
+  const candidates = new FieldSet();
+  for (const path of previous.paths()) {
+    for (let length = 1; length <= path.length; length++) candidates.insert(path.slice(0, length));
+  }
+  const unowned = new FieldSet();
+  for (const path of candidates.paths()) {
+    const isMetadata = path.length === 1 && path[0] === fieldElement('metadata');
+    if (!isMetadata && !ownedNow.at(path) && !isKeyOfItem(path)) unowned.insert(path);
+  }
+  return removeItems(schema, merged, unowned) as JsonObject;
+}
+
+export function applyConfiguration(args: ApplyConfigurationArgs): KubeObject {
+  if (args.applied.metadata?.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
+  const schema = trackedSchema(args.schema);
+  const liveView = trackedView(args.live);
+  const appliedView = trackedView(args.applied);
+
+  let applierFields: FieldSet;
+  try {
+    applierFields = withoutMetadataItself(ownedFields(schema, appliedView));
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw badRequest(`failed to create typed patch object: ${error.message}`);
+    throw error;
+  }
+
+  const managers = decodeManagedFields(args.live?.metadata.managedFields);
+  const self = { manager: args.manager, operation: 'Apply' as const, ...(args.subresource ? { subresource: args.subresource } : {}) };
+  const previous = managers.find((entry) => sameManager(entry, self));
+  const others = managers.filter((entry) => entry !== previous);
+
+  let merged = merge(schema, liveView, appliedView) as JsonObject;
+  if (previous) {
+    const ownedNow = others.reduce((owned, entry) => owned.union(entry.fields), applierFields);
+    merged = prune(schema, merged, previous.fields, ownedNow);
+  }
+
+  const { added, modified, removed } = compare(schema, liveView, merged);
+  const touched = added.union(modified);
+  const conflicts: ManagerConflict[] = others
+    .map((owner) => ({ owner, fields: owner.fields.intersection(touched) }))
+    .filter(({ fields }) => !fields.isEmpty());
+  if (conflicts.length > 0 && !args.force) throw applyConflictError(conflicts);
+
+  const objectChanged = !args.live || !isDeepStrictEqual(liveView, merged);
+  const applierChanged =
+    !previous || previous.apiVersion !== args.apiVersion || !previous.fields.equals(applierFields);
+  const applier: ManagerFields = {
+    ...self,
+    apiVersion: args.apiVersion,
+    time: previous && !objectChanged && !applierChanged ? previous.time : args.time,
+    fields: applierFields,
+  };
+  const managedFields = encodeManagedFields([
+    ...others.map((entry) => ({ ...entry, fields: entry.fields.difference(touched).difference(removed) })),
+    applier,
+  ]);
+
+  const base: KubeObject = args.live ?? {
+    apiVersion: args.applied.apiVersion,
+    kind: args.applied.kind,
+    metadata: { ...args.applied.metadata },
+  };
+  const result = withTrackedView(base, merged);
+  result.metadata.managedFields = managedFields;
+  return result;
+}
