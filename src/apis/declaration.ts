@@ -55,6 +55,11 @@ export interface CustomSubresource {
   kind: string;
   verbs: readonly ('get' | 'create')[];
   description: string;
+  /**
+   * Schema of the object the subresource returns (and, for create, reads), for OpenAPI. Without
+   * one, OpenAPI publishes it as a free-form object of `kind`.
+   */
+  schema?: JSONSchemaProps;
 }
 
 /** What defaulting may depend on besides the object itself: server configuration. */

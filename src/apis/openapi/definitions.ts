@@ -1,0 +1,9 @@
+// All definitions one document carries: our kinds and the meta/v1 types they use.
+import type { ResourceDeclaration } from '../declaration.ts';
+import { kindDefinitions } from './kinds.ts';
+import { metaDefinitions } from './meta-definitions.ts';
+import type { OpenAPISchema } from './schema-object.ts';
+
+export function allDefinitions(declarations: readonly ResourceDeclaration[]): Record<string, OpenAPISchema> {
+  return Object.assign({}, structuredClone(metaDefinitions), ...declarations.map(kindDefinitions));
+}
