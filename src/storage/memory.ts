@@ -8,6 +8,7 @@ import {
   RevisionConflictError,
   StorageUnavailableError,
 } from './errors.ts';
+import { compareKeys, requireAbsoluteKey } from './keys.ts';
 import type {
   ListOptions,
   ListResult,
@@ -203,11 +204,6 @@ function toEvent(write: LoggedWrite): StorageWatchEvent {
   };
 }
 
-/** Orders keys by their UTF-8 bytes, as etcd and the SQL drivers do (plain `<` uses UTF-16 units). */
-export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
 function copyValue(stored: StoredValue): StoredValue {
   return { ...stored, value: stored.value.slice() };
 }
@@ -235,38 +231,46 @@ export class MemoryStorage implements Storage {
 
   async get(key: string): Promise<StoredValue | undefined> {
     this.#requireOpen();
+    requireAbsoluteKey(key);
     const stored = this.datastore.get(key);
     return stored && copyValue(stored);
   }
 
   async list(options: ListOptions): Promise<ListResult> {
     this.#requireOpen();
+    requireAbsoluteKey(options.prefix, 'prefix');
+    if (options.startAfter !== undefined) requireAbsoluteKey(options.startAfter, 'startAfter');
     const result = this.datastore.list(options);
     return { ...result, items: result.items.map(copyValue) };
   }
 
   async count(prefix: string): Promise<number> {
     this.#requireOpen();
+    requireAbsoluteKey(prefix, 'prefix');
     return this.datastore.count(prefix);
   }
 
   async create(key: string, value: Uint8Array): Promise<StoredValue> {
     this.#requireOpen();
+    requireAbsoluteKey(key);
     return copyValue(this.datastore.create(key, value));
   }
 
   async update(key: string, value: Uint8Array, expectedModRevision: number): Promise<StoredValue> {
     this.#requireOpen();
+    requireAbsoluteKey(key);
     return copyValue(this.datastore.update(key, value, expectedModRevision));
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<StoredValue> {
     this.#requireOpen();
+    requireAbsoluteKey(key);
     return copyValue(this.datastore.delete(key, expectedModRevision));
   }
 
   async watch(options: WatchOptions, listener: WatchListener): Promise<StorageWatch> {
     this.#requireOpen();
+    requireAbsoluteKey(options.prefix, 'prefix');
     const pending: StorageWatchEvent[] = [];
     let stopped = false;
     let unsubscribe = (): void => {};

@@ -86,7 +86,8 @@ class Recorder {
 
   /** Waits until an event for `key` arrived; the events before it are then all that came before it. */
   async untilKey(key: string): Promise<void> {
-    await this.until(`an event for ${key}`, () => this.events.some((event) => event.key === key));
+    await this.until(`an event for ${key}`, () => this.errors.length > 0 || this.events.some((event) => event.key === key));
+    if (this.errors.length > 0) throw this.errors[0];
   }
 
   async untilError(): Promise<Error> {
@@ -161,6 +162,17 @@ export function describeStorageConformance(name: string, setup: ConformanceSetup
         expect([...(await store.get('/bin/binary'))!.value]).toEqual([...binary]);
         expect((await store.get('/bin/empty'))!.value.length).toBe(0);
         expect(text((await store.get('/bin/unicode'))!.value)).toBe('ünïcödé ✓ 日本');
+      });
+
+      it('refuses keys and prefixes that are not absolute paths', async () => {
+        const store = await open();
+        await expect(store.create('relative', bytes('x'))).rejects.toBeInstanceOf(StorageError);
+        await expect(store.get('relative')).rejects.toBeInstanceOf(StorageError);
+        await expect(store.list({ prefix: '' })).rejects.toBeInstanceOf(StorageError);
+        await expect(store.count('things/')).rejects.toBeInstanceOf(StorageError);
+        await expect(store.watch({ prefix: 'things/', afterRevision: 1 }, { onEvent: () => {}, onError: () => {} })).rejects.toBeInstanceOf(
+          StorageError,
+        );
       });
 
       it('does not see keys of another store', async () => {

@@ -1,0 +1,458 @@
+// etcd driver over the etcd3 package. Keys live under a configurable prefix; revisions are etcd's
+// own (mod revisions), so every replica on the same etcd agrees on them.
+//
+// Reads and writes use etcd3's raw KV client (transactions with compares), and watches use raw gRPC
+// watch streams, one per Storage watch, instead of etcd3's Watcher: that one silently reconnects and
+// resumes from the revision in the last response header, which skips historical events that had
+// not arrived yet, and it turns etcd's compaction cancel into an error without the compact revision.
+import type { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { Etcd3 } from 'etcd3';
+import type { IDuplexStream, IEvent, IKeyValue, IOptions, IWatchRequest, IWatchResponse } from 'etcd3';
+import {
+  CompactedError,
+  FutureRevisionError,
+  KeyExistsError,
+  KeyNotFoundError,
+  RevisionConflictError,
+  StorageError,
+  StorageUnavailableError,
+} from './errors.ts';
+import { requireAbsoluteKey } from './keys.ts';
+import type {
+  ListOptions,
+  ListResult,
+  Storage,
+  StorageWatch,
+  StorageWatchEvent,
+  StoredValue,
+  WatchListener,
+  WatchOptions,
+} from './storage.ts';
+
+export interface EtcdTlsConfig {
+  /** CA bundle that signed etcd's serving certificate: PEM text or a file path. */
+  ca: string;
+  /** Client certificate for etcd's client-cert auth: PEM text or a file path (with `key`). */
+  cert?: string;
+  /** The client certificate's private key: PEM text or a file path (with `cert`). */
+  key?: string;
+}
+
+export interface EtcdStorageOptions {
+  /** e.g. ['https://10.0.0.1:2379']; a bare host:port is allowed too. */
+  endpoints: string[];
+  /** Every key is stored under it. Starts and ends with '/', printable ASCII, no '..'. */
+  prefix: string;
+  tls?: EtcdTlsConfig;
+  /** How long ping() waits for etcd (default 5 s). */
+  pingTimeoutMs?: number;
+}
+
+/** etcd3 types its watch stream narrowly; at runtime it is grpc-js's ClientDuplexStream, an EventEmitter. */
+type WatchStream = IDuplexStream<IWatchRequest, IWatchResponse> & Pick<EventEmitter, 'removeAllListeners'>;
+
+const DEFAULT_PING_TIMEOUT_MS = 5_000;
+const COMPACTED_MESSAGE = 'required revision has been compacted';
+const FUTURE_REVISION_MESSAGE = 'required revision is a future revision';
+
+/** Throws an Error naming the field when the prefix cannot safely namespace keys. */
+export function validateEtcdPrefix(prefix: string): void {
+  const problem = !prefix.startsWith('/')
+    ? 'must start with "/"'
+    : !prefix.endsWith('/')
+      ? 'must end with "/"'
+      : prefix.includes('..')
+        ? 'must not contain ".."'
+        : !/^[\x21-\x7e]+$/.test(prefix)
+          ? 'must contain only printable ASCII characters without spaces'
+          : undefined;
+  if (problem) throw new Error(`etcd storage: prefix ${JSON.stringify(prefix)} ${problem}`);
+}
+
+/** Accepts http://host:port, https://host:port or host:port; returns whether it asks for TLS. */
+function validateEndpoint(endpoint: string, index: number): boolean {
+  const field = `etcd storage: endpoints[${index}] ${JSON.stringify(endpoint)}`;
+  let url: URL;
+  try {
+    url = new URL(endpoint.includes('://') ? endpoint : `http://${endpoint}`);
+  } catch {
+    throw new Error(`${field} is not a valid host:port or URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${field} must use http or https`);
+  if (url.port === '') throw new Error(`${field} must name a port`);
+  if (url.pathname !== '/' || url.search !== '' || url.username !== '') {
+    throw new Error(`${field} must be only a scheme, host and port`);
+  }
+  return url.protocol === 'https:';
+}
+
+/** PEM text is used as is; anything else is read as a file path. */
+function loadPem(value: string, field: string): Buffer {
+  if (value.includes('-----BEGIN ')) return Buffer.from(value);
+  try {
+    return readFileSync(value);
+  } catch (error) {
+    throw new Error(`etcd storage: tls.${field}: cannot read ${value}: ${(error as Error).message}`);
+  }
+}
+
+function clientOptions(options: EtcdStorageOptions): IOptions {
+  if (!Array.isArray(options.endpoints) || options.endpoints.length === 0) {
+    throw new Error('etcd storage: endpoints must list at least one etcd endpoint');
+  }
+  const wantsTls = options.endpoints.map(validateEndpoint);
+  const { tls } = options;
+  if (!tls && wantsTls.some(Boolean)) {
+    throw new Error('etcd storage: https endpoints need tls.ca (the CA that signed etcd\'s certificate)');
+  }
+  if (tls && (tls.cert === undefined) !== (tls.key === undefined)) {
+    throw new Error('etcd storage: tls.cert and tls.key must be given together');
+  }
+  return {
+    hosts: options.endpoints,
+    // etcd answers large lists and watch batches in one message; gRPC's default 4 MiB cap would
+    // fail them (Kubernetes lifts the cap the same way).
+    grpcOptions: { 'grpc.max_receive_message_length': -1 },
+    ...(tls && {
+      credentials: {
+        rootCertificate: loadPem(tls.ca, 'ca'),
+        ...(tls.cert !== undefined && tls.key !== undefined
+          ? { certChain: loadPem(tls.cert, 'cert'), privateKey: loadPem(tls.key, 'key') }
+          : {}),
+      },
+    }),
+  };
+}
+
+/** The smallest key greater than every key starting with `prefix` (etcd's range_end for a prefix). */
+function prefixEnd(prefix: Buffer): Buffer {
+  const end = Buffer.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]! += 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Buffer.from([0]); // all 0xff: to the end of the keyspace
+}
+
+function isCompacted(error: unknown): boolean {
+  return error instanceof Error && error.message.includes(COMPACTED_MESSAGE);
+}
+
+/** Every failure leaves the driver as a StorageError; etcd's own message carries no secrets. */
+function toStorageError(error: unknown, revision?: number): StorageError {
+  if (error instanceof StorageError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (revision !== undefined && message.includes(FUTURE_REVISION_MESSAGE)) return new FutureRevisionError(revision);
+  return new StorageUnavailableError(`etcd: ${message}`);
+}
+
+export class EtcdStorage implements Storage {
+  readonly prefix: string;
+  readonly #prefixBytes: Buffer;
+  readonly #client: Etcd3;
+  readonly #pingTimeoutMs: number;
+  readonly #watches = new Set<StorageWatch>();
+  /** The newest compaction this client asked for or heard of; etcd has no call that reports it. */
+  #knownCompacted = 0;
+  #closed = false;
+
+  constructor(options: EtcdStorageOptions) {
+    validateEtcdPrefix(options.prefix);
+    this.prefix = options.prefix;
+    this.#prefixBytes = Buffer.from(options.prefix);
+    this.#pingTimeoutMs = options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
+    this.#client = new Etcd3(clientOptions(options));
+  }
+
+  async get(key: string): Promise<StoredValue | undefined> {
+    const response = await this.#call(() => this.#client.kv.range({ key: this.#etcdKey(key) }));
+    const kv = response.kvs[0];
+    return kv && this.#toStoredValue(kv);
+  }
+
+  async list(options: ListOptions): Promise<ListResult> {
+    const start = this.#etcdKey(options.prefix, 'prefix');
+    const end = prefixEnd(start);
+    let from = start;
+    if (options.startAfter !== undefined) {
+      // The first key after startAfter is startAfter followed by a zero byte.
+      const after = Buffer.concat([this.#etcdKey(options.startAfter, 'startAfter'), Buffer.from([0])]);
+      if (Buffer.compare(after, from) > 0) from = after;
+    }
+    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    const response = await this.#call(
+      () =>
+        this.#client.kv.range({
+          key: from,
+          range_end: end,
+          limit,
+          ...(options.revision !== undefined && { revision: options.revision }),
+          sort_order: 'Ascend',
+          sort_target: 'Key',
+        }),
+      options.revision,
+    );
+    const items = response.kvs.map((kv) => this.#toStoredValue(kv));
+    // etcd counts every key in the range, not only the returned ones.
+    const remaining = Number(response.count) - items.length;
+    return {
+      items,
+      revision: options.revision ?? Number(response.header.revision),
+      more: response.more,
+      ...(response.more && { remaining }),
+    };
+  }
+
+  async count(prefix: string): Promise<number> {
+    const key = this.#etcdKey(prefix, 'prefix');
+    const response = await this.#call(() => this.#client.kv.range({ key, range_end: prefixEnd(key), count_only: true }));
+    return Number(response.count);
+  }
+
+  async create(key: string, value: Uint8Array): Promise<StoredValue> {
+    const etcdKey = this.#etcdKey(key);
+    const response = await this.#call(() =>
+      this.#client.kv.txn({
+        compare: [{ key: etcdKey, target: 'Create', result: 'Equal', create_revision: 0 }],
+        success: [{ request_put: { key: etcdKey, value: Buffer.from(value) } }],
+      }),
+    );
+    if (!response.succeeded) throw new KeyExistsError(`key ${key} already exists`, key);
+    const revision = Number(response.header.revision);
+    return { key, value, createRevision: revision, modRevision: revision };
+  }
+
+  async update(key: string, value: Uint8Array, expectedModRevision: number): Promise<StoredValue> {
+    const etcdKey = this.#etcdKey(key);
+    const response = await this.#call(() =>
+      this.#client.kv.txn({
+        compare: this.#expectRevision(etcdKey, expectedModRevision),
+        success: [{ request_put: { key: etcdKey, value: Buffer.from(value), prev_kv: true } }],
+        failure: [{ request_range: { key: etcdKey } }],
+      }),
+    );
+    if (!response.succeeded) this.#throwPreconditionFailed(key, response.responses[0]?.response_range.kvs[0]);
+    const previous = response.responses[0]!.response_put.prev_kv;
+    return {
+      key,
+      value,
+      createRevision: Number(previous.create_revision),
+      modRevision: Number(response.header.revision),
+    };
+  }
+
+  async delete(key: string, expectedModRevision?: number): Promise<StoredValue> {
+    const etcdKey = this.#etcdKey(key);
+    const response = await this.#call(() =>
+      this.#client.kv.txn({
+        compare: this.#expectRevision(etcdKey, expectedModRevision),
+        success: [{ request_delete_range: { key: etcdKey, prev_kv: true } }],
+        failure: [{ request_range: { key: etcdKey } }],
+      }),
+    );
+    if (!response.succeeded) this.#throwPreconditionFailed(key, response.responses[0]?.response_range.kvs[0]);
+    const previous = response.responses[0]!.response_delete_range.prev_kvs[0]!;
+    return { ...this.#toStoredValue(previous), modRevision: Number(response.header.revision) };
+  }
+
+  async watch(options: WatchOptions, listener: WatchListener): Promise<StorageWatch> {
+    const key = this.#etcdKey(options.prefix, 'prefix');
+    const stream = (await this.#call(() => this.#client.watchClient.watch())) as WatchStream;
+    return new Promise<StorageWatch>((resolve, reject) => {
+      let established = false;
+      let ended = false;
+      const watch: StorageWatch = { close: () => end() };
+      const end = (error?: StorageError): void => {
+        if (ended) return;
+        ended = true;
+        this.#watches.delete(watch);
+        closeWatchStream(stream);
+        if (!error) return;
+        if (established) listener.onError(error);
+        else if (error instanceof CompactedError) {
+          // The contract reports a compacted start through onError, once the watch is established.
+          resolve(watch);
+          queueMicrotask(() => listener.onError(error));
+        } else reject(error);
+      };
+      stream.on('data', (response: IWatchResponse) => {
+        if (ended) return;
+        if (response.canceled) {
+          const compactedRevision = Number(response.compact_revision);
+          if (compactedRevision > 0) {
+            this.#knownCompacted = Math.max(this.#knownCompacted, compactedRevision);
+            end(new CompactedError(options.afterRevision, compactedRevision));
+          } else end(new StorageUnavailableError(`etcd canceled the watch: ${response.cancel_reason || 'no reason given'}`));
+          return;
+        }
+        if (response.created && !established) {
+          established = true;
+          this.#watches.add(watch);
+          resolve(watch);
+        }
+        for (const event of response.events) {
+          if (ended) return; // a listener may close the watch from inside onEvent
+          listener.onEvent(this.#toWatchEvent(event));
+        }
+      });
+      stream.on('error', (error: Error) => end(toStorageError(error)));
+      stream.on('end', () => end(new StorageUnavailableError('etcd ended the watch stream')));
+      stream.write({
+        create_request: {
+          key,
+          range_end: prefixEnd(key),
+          start_revision: options.afterRevision + 1,
+          prev_kv: true,
+        },
+      });
+    });
+  }
+
+  async currentRevision(): Promise<number> {
+    const response = await this.#call(() => this.#client.kv.range({ key: this.#prefixBytes, count_only: true }));
+    return Number(response.header.revision);
+  }
+
+  /**
+   * etcd reports its compacted revision only in watch cancels, so besides remembering what this
+   * client saw, ask etcd directly: reads fail below the compacted revision and succeed from it on,
+   * so a binary search over cheap count-only reads finds it (one read when nothing changed).
+   */
+  async compactedRevision(): Promise<number> {
+    let low = Math.max(this.#knownCompacted, 1);
+    if (await this.#readableAt(low)) return low;
+    let high = await this.currentRevision(); // always readable
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (await this.#readableAt(middle)) high = middle;
+      else low = middle;
+    }
+    this.#knownCompacted = Math.max(this.#knownCompacted, high);
+    return high;
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.#requireOpen();
+    try {
+      await this.#client.kv.compact({ revision, physical: true });
+    } catch (error) {
+      // Compacting again at or below what is already compacted is a no-op, as in the memory driver.
+      if (!isCompacted(error)) throw toStorageError(error, revision);
+    }
+    this.#knownCompacted = Math.max(this.#knownCompacted, revision);
+  }
+
+  async ping(): Promise<void> {
+    await this.#call(() =>
+      this.#client.kv.range({ key: this.#prefixBytes, count_only: true }, { deadline: Date.now() + this.#pingTimeoutMs }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const watch of [...this.#watches]) watch.close();
+    this.#client.close();
+  }
+
+  /** Runs an etcd call, turning every failure into a StorageError. */
+  async #call<T>(operation: () => Promise<T>, revision?: number): Promise<T> {
+    this.#requireOpen();
+    try {
+      return await operation();
+    } catch (error) {
+      if (revision !== undefined && isCompacted(error)) {
+        throw new CompactedError(revision, await this.compactedRevision());
+      }
+      throw toStorageError(error, revision);
+    }
+  }
+
+  async #readableAt(revision: number): Promise<boolean> {
+    this.#requireOpen();
+    try {
+      await this.#client.kv.range({ key: this.#prefixBytes, revision, count_only: true });
+      return true;
+    } catch (error) {
+      if (isCompacted(error)) return false;
+      throw toStorageError(error);
+    }
+  }
+
+  #requireOpen(): void {
+    if (this.#closed) throw new StorageUnavailableError('etcd storage is closed');
+  }
+
+  /** The key exists and, when a revision is expected, was last written at exactly that revision. */
+  #expectRevision(etcdKey: Buffer, expectedModRevision: number | undefined) {
+    return [
+      { key: etcdKey, target: 'Version' as const, result: 'Greater' as const, version: 0 },
+      ...(expectedModRevision === undefined
+        ? []
+        : [{ key: etcdKey, target: 'Mod' as const, result: 'Equal' as const, mod_revision: expectedModRevision }]),
+    ];
+  }
+
+  #throwPreconditionFailed(key: string, current: IKeyValue | undefined): never {
+    if (!current) throw new KeyNotFoundError(`key ${key} not found`, key);
+    throw new RevisionConflictError(key, Number(current.mod_revision));
+  }
+
+  /** Storage keys are absolute paths inside the prefix directory: '/a/b' under '/kamaji/' is '/kamaji/a/b'. */
+  #etcdKey(key: string, what: 'key' | 'prefix' | 'startAfter' = 'key'): Buffer {
+    requireAbsoluteKey(key, what);
+    return Buffer.from(this.prefix.slice(0, -1) + key);
+  }
+
+  #storageKey(etcdKey: Buffer): string {
+    return etcdKey.subarray(this.#prefixBytes.length - 1).toString();
+  }
+
+  #toStoredValue(kv: IKeyValue): StoredValue {
+    return {
+      key: this.#storageKey(kv.key),
+      value: kv.value,
+      createRevision: Number(kv.create_revision),
+      modRevision: Number(kv.mod_revision),
+    };
+  }
+
+  #toWatchEvent(event: IEvent): StorageWatchEvent {
+    const previous = event.prev_kv ?? undefined;
+    const prevValue = previous?.value;
+    if (event.type === 'Delete') {
+      // etcd's delete event carries only the key and revision; the deleted value is the previous one.
+      return {
+        type: 'delete',
+        key: this.#storageKey(event.kv.key),
+        value: prevValue ?? new Uint8Array(),
+        ...(prevValue && { prevValue }),
+        modRevision: Number(event.kv.mod_revision),
+        createRevision: Number(previous?.create_revision ?? 0),
+      };
+    }
+    return {
+      type: 'put',
+      key: this.#storageKey(event.kv.key),
+      value: event.kv.value,
+      ...(prevValue && { prevValue }),
+      modRevision: Number(event.kv.mod_revision),
+      createRevision: Number(event.kv.create_revision),
+    };
+  }
+}
+
+/**
+ * Cancels a watch's gRPC call, which is what makes etcd drop the watcher (half-closing is not
+ * enough: etcd keeps the stream and its watchers until the call ends). etcd3's own error listener
+ * on the stream would take the resulting CANCELLED for a host failure and reset every connection
+ * to that host, so it is replaced first.
+ */
+function closeWatchStream(stream: WatchStream): void {
+  stream.removeAllListeners('error');
+  stream.on('error', () => {});
+  stream.cancel();
+}

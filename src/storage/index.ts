@@ -1,0 +1,42 @@
+// The storage layer's public face: the contract, the drivers, and one factory from configuration.
+import { EtcdStorage, type EtcdTlsConfig } from './etcd.ts';
+import { MemoryDatastore, MemoryStorage } from './memory.ts';
+import type { Storage } from './storage.ts';
+
+export type * from './storage.ts';
+export * from './errors.ts';
+export { EtcdStorage, validateEtcdPrefix, type EtcdStorageOptions, type EtcdTlsConfig } from './etcd.ts';
+export { MemoryDatastore, MemoryStorage, type MemoryDatastoreOptions } from './memory.ts';
+export { guaranteedUpdate, type GuaranteedUpdateOptions, type TryUpdate } from './guaranteed-update.ts';
+export { instrumentStorage, type ObserveStorageCall } from './instrumented.ts';
+
+export interface MemoryStorageConfig {
+  driver: 'memory';
+  /** Events kept for old reads and watches (default 10 000). */
+  historyLimit?: number;
+}
+
+export interface EtcdStorageConfig {
+  driver: 'etcd';
+  endpoints: string[];
+  /** Every key lives under it, e.g. '/kamaji/'. */
+  prefix: string;
+  tls?: EtcdTlsConfig;
+}
+
+/** Which datastore holds the server's own state. Add a member per driver. */
+export type StorageConfig = MemoryStorageConfig | EtcdStorageConfig;
+
+/** Opens the configured driver. Invalid settings throw an Error naming the field. */
+export async function createStorage(config: StorageConfig): Promise<Storage> {
+  switch (config.driver) {
+    case 'memory':
+      return new MemoryStorage(new MemoryDatastore({ ...(config.historyLimit !== undefined && { historyLimit: config.historyLimit }) }));
+    case 'etcd':
+      return new EtcdStorage({ endpoints: config.endpoints, prefix: config.prefix, ...(config.tls && { tls: config.tls }) });
+    default: {
+      const unknown: { driver?: unknown } = config;
+      throw new Error(`storage: unknown driver ${JSON.stringify(unknown.driver)}`);
+    }
+  }
+}
