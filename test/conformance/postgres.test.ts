@@ -1,0 +1,94 @@
+// The storage conformance suite against a real PostgreSQL (Debian's package, started for this run),
+// plus what is particular to the PostgreSQL driver: schema versioning and refusal.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStorage } from '../../src/storage/postgres.ts';
+import { IncompatibleSchemaError } from '../../src/storage/sql/schema.ts';
+import type { Storage } from '../../src/storage/storage.ts';
+import { startPostgres, type Datastore, type SqlCredentials } from '../e2e/support/datastores.ts';
+import { describeStorageConformance } from './storage-suite.ts';
+
+describe('postgres', () => {
+  let server: Datastore<SqlCredentials>;
+  let databases = 0;
+  const urls = new WeakMap<Storage, string>();
+
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => server?.stop());
+
+  /** A new empty database on the server; each store gets its own, so their revisions are their own. */
+  async function newDatabase(): Promise<string> {
+    const name = `kamaji_${process.pid}_${++databases}`;
+    const admin = new pg.Client({ connectionString: server.endpoint });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${name}`);
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(server.endpoint);
+    url.pathname = `/${name}`;
+    return url.href;
+  }
+
+  async function open(url: string): Promise<Storage> {
+    const store = await openPostgresStorage({ url, poolSize: 4, compactIntervalMs: 0 });
+    urls.set(store, url);
+    return store;
+  }
+
+  describeStorageConformance('postgres', {
+    create: async () => open(await newDatabase()),
+    replica: async (store) => open(urls.get(store)!),
+  });
+
+  it('creates its schema once, and a second start on it finds version 1', async () => {
+    const url = await newDatabase();
+    const first = await open(url);
+    const second = await open(url);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      expect((await client.query('SELECT version FROM kamaji_schema_version')).rows).toEqual([{ version: 1 }]);
+    } finally {
+      await client.end();
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('refuses a schema from a newer version, and tables it did not create, with a clear message', async () => {
+    const url = await newDatabase();
+    await (await open(url)).close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const foreign = await newDatabase();
+    const foreignClient = new pg.Client({ connectionString: foreign });
+    await foreignClient.connect();
+    try {
+      await client.query('UPDATE kamaji_schema_version SET version = 99');
+      const newer = await open(url).catch((error: unknown) => error);
+      expect(newer).toBeInstanceOf(IncompatibleSchemaError);
+      expect((newer as Error).message).toMatch(/version 99, written by a newer Kamaji-TS/);
+      expect((newer as Error).message).not.toContain(server.credentials.password);
+
+      await foreignClient.query('CREATE TABLE kamaji_log (id INTEGER)');
+      const strange = await open(foreign).catch((error: unknown) => error);
+      expect(strange).toBeInstanceOf(IncompatibleSchemaError);
+      expect((strange as Error).message).toMatch(/kamaji_log but no kamaji_schema_version/);
+    } finally {
+      await Promise.all([client.end(), foreignClient.end()]);
+    }
+  });
+
+  it('names the field when the configuration is wrong, without echoing the password', async () => {
+    await expect(openPostgresStorage({ url: 'mysql://u:secret@h/db' })).rejects.toThrow(/url must start with postgres:\/\//);
+    await expect(openPostgresStorage({ url: server.endpoint, poolSize: 0 })).rejects.toThrow(/poolSize must be a positive integer/);
+    const wrong = new URL(server.endpoint);
+    wrong.password = 'not-the-password';
+    const error = await openPostgresStorage({ url: wrong.href }).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('StorageUnavailableError');
+    expect((error as Error).message).not.toContain('not-the-password');
+  });
+});
