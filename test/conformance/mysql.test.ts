@@ -1,0 +1,80 @@
+// The storage conformance suite against a real MariaDB (Debian's package, started for this run),
+// plus what is particular to the MySQL driver: schema versioning and refusal.
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMySqlStorage } from '../../src/storage/mysql.ts';
+import { IncompatibleSchemaError } from '../../src/storage/sql/schema.ts';
+import type { Storage } from '../../src/storage/storage.ts';
+import { startMariaDB, type Datastore, type SqlCredentials } from '../e2e/support/datastores.ts';
+import { describeStorageConformance } from './storage-suite.ts';
+
+describe('mysql (MariaDB)', () => {
+  let server: Datastore<SqlCredentials>;
+  let admin: mysql.Connection;
+  let databases = 0;
+  const urls = new WeakMap<Storage, string>();
+
+  beforeAll(async () => {
+    server = await startMariaDB();
+    admin = await mysql.createConnection(server.endpoint);
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await server?.stop();
+  });
+
+  /** A new empty database on the server; each store gets its own, so their revisions are their own. */
+  async function newDatabase(): Promise<string> {
+    const name = `kamaji_${process.pid}_${++databases}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(server.endpoint);
+    url.pathname = `/${name}`;
+    return url.href;
+  }
+
+  async function open(url: string): Promise<Storage> {
+    const store = await openMySqlStorage({ url, poolSize: 4, compactIntervalMs: 0, pollIntervalMs: 20 });
+    urls.set(store, url);
+    return store;
+  }
+
+  describeStorageConformance('mysql', {
+    create: async () => open(await newDatabase()),
+    replica: async (store) => open(urls.get(store)!),
+  });
+
+  it('creates its schema once, and a second start on it finds version 1', async () => {
+    const url = await newDatabase();
+    const first = await open(url);
+    const second = await open(url);
+    const [rows] = await admin.query(`SELECT version FROM ${new URL(url).pathname.slice(1)}.kamaji_schema_version`);
+    expect(rows).toEqual([{ version: 1 }]);
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('refuses a schema from a newer version, and tables it did not create, with a clear message', async () => {
+    const url = await newDatabase();
+    await (await open(url)).close();
+    const database = new URL(url).pathname.slice(1);
+    await admin.query(`UPDATE ${database}.kamaji_schema_version SET version = 99`);
+    const newer = await open(url).catch((error: unknown) => error);
+    expect(newer).toBeInstanceOf(IncompatibleSchemaError);
+    expect((newer as Error).message).toMatch(/version 99, written by a newer Kamaji-TS/);
+
+    const foreign = await newDatabase();
+    await admin.query(`CREATE TABLE ${new URL(foreign).pathname.slice(1)}.kamaji_log (id INTEGER)`);
+    const strange = await open(foreign).catch((error: unknown) => error);
+    expect(strange).toBeInstanceOf(IncompatibleSchemaError);
+    expect((strange as Error).message).toMatch(/kamaji_log but no kamaji_schema_version/);
+  });
+
+  it('names the field when the configuration is wrong, without echoing the password', async () => {
+    await expect(openMySqlStorage({ url: 'postgres://u:secret@h/db' })).rejects.toThrow(/url must start with mysql:\/\//);
+    await expect(openMySqlStorage({ url: `${server.endpoint}x`, pollIntervalMs: 0 })).rejects.toThrow(/pollIntervalMs/);
+    const wrong = new URL(await newDatabase());
+    wrong.password = 'not-the-password';
+    const error = await openMySqlStorage({ url: wrong.href }).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('StorageUnavailableError');
+    expect((error as Error).message).not.toContain('not-the-password');
+  });
+});
