@@ -8,11 +8,14 @@ import { badRequest } from '../errors.ts';
 import { compare } from './compare.ts';
 import { applyConflictError, type ManagerConflict } from './conflicts.ts';
 import { FieldSet, fieldElement, type FieldPath } from './field-set.ts';
-import { decodeManagedFields, encodeManagedFields, sameManager, type ManagerFields } from './managers.ts';
+import { capUpdateManagers } from './cap-update-managers.ts';
+import { decodeManagedFields, encodeManagedFields, withoutEmptyEntries, sameManager, type ManagerFields } from './managers.ts';
 import { merge, removeItems } from './merge.ts';
 import { ConfigurationError, ownedFields } from './owned-fields.ts';
 import type { Schema } from './shape.ts';
 import { trackedSchema, trackedView, withoutMetadataItself, withTrackedView } from './tracked.ts';
+
+export const BEFORE_FIRST_APPLY = 'before-first-apply';
 
 export interface ApplyConfigurationArgs {
   live: KubeObject | undefined;
@@ -49,6 +52,22 @@ function prune(schema: Schema, merged: JsonObject, previous: FieldSet, ownedNow:
   return removeItems(schema, merged, unowned) as JsonObject;
 }
 
+/**
+ * An object without managedFields (written before they were kept, or reset with `[{}]`) gets, on
+ * its first apply, an Update manager that owns everything already there, so the apply conflicts
+ * where it would change existing values, as upstream does.
+ */
+function beforeFirstApply(schema: Schema, liveView: JsonObject, args: ApplyConfigurationArgs): ManagerFields {
+  const { added, modified } = compare(schema, { metadata: {} }, liveView);
+  return {
+    manager: BEFORE_FIRST_APPLY,
+    operation: 'Update',
+    apiVersion: args.apiVersion,
+    time: args.time,
+    fields: added.union(modified),
+  };
+}
+
 export function applyConfiguration(args: ApplyConfigurationArgs): KubeObject {
   if (args.applied.metadata?.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
   const schema = trackedSchema(args.schema);
@@ -64,6 +83,7 @@ export function applyConfiguration(args: ApplyConfigurationArgs): KubeObject {
   }
 
   const managers = decodeManagedFields(args.live?.metadata.managedFields);
+  if (args.live && managers.length === 0) managers.push(beforeFirstApply(schema, liveView, args));
   const self = { manager: args.manager, operation: 'Apply' as const, ...(args.subresource ? { subresource: args.subresource } : {}) };
   const previous = managers.find((entry) => sameManager(entry, self));
   const others = managers.filter((entry) => entry !== previous);
@@ -90,10 +110,14 @@ export function applyConfiguration(args: ApplyConfigurationArgs): KubeObject {
     time: previous && !objectChanged && !applierChanged ? previous.time : args.time,
     fields: applierFields,
   };
-  const managedFields = encodeManagedFields([
-    ...others.map((entry) => ({ ...entry, fields: entry.fields.difference(touched).difference(removed) })),
-    applier,
-  ]);
+  const managedFields = encodeManagedFields(
+    capUpdateManagers(
+      withoutEmptyEntries([
+        ...others.map((entry) => ({ ...entry, fields: entry.fields.difference(touched).difference(removed) })),
+        applier,
+      ]),
+    ),
+  );
 
   const base: KubeObject = args.live ?? {
     apiVersion: args.applied.apiVersion,

@@ -60,24 +60,29 @@ export function isResetRequest(entries: unknown): boolean {
   );
 }
 
-function seconds(time: string): number {
+export function timeInSeconds(time: string): number {
   const parsed = Date.parse(time);
   return Number.isNaN(parsed) ? 0 : Math.floor(parsed / 1000);
 }
 
-function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Drops empty entries; orders by operation, time, manager, apiVersion, subresource as upstream. */
-export function encodeManagedFields(managers: readonly ManagerFields[]): ManagedFieldsEntry[] {
+/** Entries that still own something (a manager whose last field went has no entry). */
+export function withoutEmptyEntries(managers: readonly ManagerFields[]): ManagerFields[] {
   return managers
     .map((entry) => ({ ...entry, fields: withoutMetadataItself(entry.fields) }))
-    .filter((entry) => !entry.fields.isEmpty())
+    .filter((entry) => !entry.fields.isEmpty());
+}
+
+/** Orders by operation, time, manager, apiVersion, subresource, as upstream encodes them. */
+export function encodeManagedFields(managers: readonly ManagerFields[]): ManagedFieldsEntry[] {
+  return [...managers]
     .sort(
       (p, q) =>
         compareText(p.operation, q.operation) ||
-        seconds(p.time) - seconds(q.time) ||
+        timeInSeconds(p.time) - timeInSeconds(q.time) ||
         compareText(p.manager, q.manager) ||
         compareText(p.apiVersion, q.apiVersion) ||
         compareText(p.subresource ?? '', q.subresource ?? ''),

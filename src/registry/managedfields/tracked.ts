@@ -46,7 +46,7 @@ export function trackedView(object: KubeObject | undefined): JsonObject {
   const view: JsonObject = { metadata: {} };
   if (!object) return view;
   const metadata: JsonObject = {};
-  const source = object.metadata as unknown as JsonObject;
+  const source = (object.metadata ?? {}) as unknown as JsonObject;
   for (const name of TRACKED_METADATA) {
     if (source[name] !== undefined) metadata[name] = source[name];
   }
@@ -62,7 +62,7 @@ export function trackedView(object: KubeObject | undefined): JsonObject {
 /** `base` with its owned parts replaced by those of `view`. */
 export function withTrackedView(base: KubeObject, view: JsonObject): KubeObject {
   const metadata: JsonObject = {};
-  for (const [name, value] of Object.entries(base.metadata as unknown as JsonObject)) {
+  for (const [name, value] of Object.entries((base.metadata ?? {}) as unknown as JsonObject)) {
     if (!(TRACKED_METADATA as readonly string[]).includes(name)) metadata[name] = value;
   }
   const viewMetadata = isJsonObject(view.metadata) ? view.metadata : {};

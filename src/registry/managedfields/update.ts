@@ -3,7 +3,8 @@
 import type { JSONSchemaProps } from '../../apis/declaration.ts';
 import type { KubeObject, ManagedFieldsEntry } from '../../apis/meta.ts';
 import { compare } from './compare.ts';
-import { decodeManagedFields, encodeManagedFields, isResetRequest, sameManager, type ManagerFields } from './managers.ts';
+import { capUpdateManagers } from './cap-update-managers.ts';
+import { decodeManagedFields, encodeManagedFields, withoutEmptyEntries, isResetRequest, sameManager, type ManagerFields } from './managers.ts';
 import { trackedSchema, trackedView, withoutMetadataItself } from './tracked.ts';
 
 export interface UpdateManagedFieldsArgs {
@@ -47,5 +48,5 @@ export function updateManagedFields(args: UpdateManagedFieldsArgs): ManagedField
     if (previous) managers[managers.indexOf(previous)] = entry;
     else managers.push(entry);
   }
-  return encodeManagedFields(managers);
+  return encodeManagedFields(capUpdateManagers(withoutEmptyEntries(managers)));
 }

@@ -220,6 +220,22 @@ describe('applyConfiguration', () => {
     expect(pruned.metadata.uid).toBe(undefined);
   });
 
+  it('gives an object without managedFields a "before-first-apply" owner on its first apply', () => {
+    const legacy = stored(object({ spec: { replicas: 1, image: 'a' } }), undefined);
+    const error = applyError(() => apply(legacy, object({ spec: { replicas: 2 } }), 'helm'));
+    expect(error.status.message).toBe(
+      `Apply failed with 1 conflict: conflict with "before-first-apply" using ${API_VERSION}: .spec.replicas`,
+    );
+    const agreeing = apply(legacy, object({ spec: { replicas: 1 } }), 'helm');
+    expect(agreeing.metadata.managedFields!.map((e) => `${e.operation}/${e.manager}`)).toEqual([
+      'Apply/helm',
+      'Update/before-first-apply',
+    ]);
+    expect(entry(agreeing, 'before-first-apply', 'Update')!.fieldsV1).toEqual({
+      'f:spec': { '.': {}, 'f:image': {}, 'f:replicas': {} },
+    });
+  });
+
   it('rejects a configuration that carries managedFields (400, as upstream)', () => {
     const applied = object({ spec: { replicas: 1 } });
     applied.metadata.managedFields = [];

@@ -140,4 +140,21 @@ describe('updateManagedFields', () => {
       'Update/z-creator',
     ]);
   });
+
+  it('keeps at most ten Update entries, folding the oldest into "ancient-changes"', () => {
+    let live = write(undefined, object({ spec: { replicas: 0 } }), 'manager-00', '2026-11-21T05:00:00Z');
+    for (let i = 1; i <= 11; i++) {
+      const minute = String(i).padStart(2, '0');
+      live = write(live, edit(live, (o) => ((o.spec!.extra ??= {}) as Record<string, number>)[`k${minute}`] = i), `manager-${minute}`, `2026-11-21T05:${minute}:00Z`);
+    }
+    const entries = live.metadata.managedFields!;
+    expect(entries).toHaveLength(10);
+    const ancient = entries.find((e) => e.manager === 'ancient-changes')!;
+    // 12 writers: the three oldest share one entry, with the time of the newest of them.
+    expect(entries.map((e) => e.manager)).toEqual(['ancient-changes', ...Array.from({ length: 9 }, (_, i) => `manager-${String(i + 3).padStart(2, '0')}`)]);
+    expect(ancient.time).toBe('2026-11-21T05:02:00Z');
+    expect(ancient.fieldsV1).toEqual({
+      'f:spec': { '.': {}, 'f:extra': { '.': {}, 'f:k01': {}, 'f:k02': {} }, 'f:replicas': {} },
+    });
+  });
 });
