@@ -1,0 +1,193 @@
+// The write rules the generic store applies to every kind, driven by its declaration, as
+// kube-apiserver's CRD strategy does: decoding checks, unknown fields, defaults, status/spec
+// separation, generation, and validation (ObjectMeta, schema, then the kind's own rules).
+import type { DefaultingContext, ResourceDeclaration } from '../apis/declaration.ts';
+import type { FieldError, KubeObject } from '../apis/meta.ts';
+import { applySchemaDefaults } from '../apis/schema/defaults.ts';
+import { findUnknownFields, pruneUnknownFields } from '../apis/schema/unknown-fields.ts';
+import { validateAgainstSchema } from '../apis/schema/validate.ts';
+import { badRequest } from './errors.ts';
+import {
+  copyImmutableMeta,
+  type NameFormat,
+  type ObjectMetaRules,
+  prepareMetaForCreate,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+} from './object-meta.ts';
+import type { FieldValidation, WriteTarget } from './store.ts';
+
+const OBJECT_META_FIELDS = new Set([
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+]);
+
+const STRING_META_FIELDS = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp'];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringMap(value: unknown): boolean {
+  return isObject(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+
+export class WriteStrategy<T extends KubeObject = KubeObject> {
+  readonly declaration: ResourceDeclaration<T>;
+  readonly #defaulting: DefaultingContext;
+  readonly #metaRules: ObjectMetaRules;
+
+  constructor(declaration: ResourceDeclaration<T>, defaulting: DefaultingContext, nameFormat: NameFormat) {
+    this.declaration = declaration;
+    this.#defaulting = defaulting;
+    this.#metaRules = { namespaced: declaration.scope === 'Namespaced', nameFormat };
+  }
+
+  get apiVersion(): string {
+    const { group, version } = this.declaration;
+    return group ? `${group}/${version}` : version;
+  }
+
+  /** A request body as an object of this kind, or 400 saying what is wrong with its shape. */
+  decode(body: unknown): T {
+    if (!isObject(body)) throw badRequest('the request body must be a JSON object');
+    const { apiVersion, kind } = body;
+    if (typeof kind !== 'string' || kind === '') throw badRequest(`Object 'Kind' is missing in the request body`);
+    if (typeof apiVersion !== 'string' || apiVersion === '') {
+      throw badRequest(`Object 'apiVersion' is missing in the request body`);
+    }
+    if (apiVersion !== this.apiVersion) {
+      throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${this.apiVersion})`);
+    }
+    if (kind !== this.declaration.kind) {
+      throw badRequest(`the kind in the data (${kind}) does not match the expected kind (${this.declaration.kind})`);
+    }
+    const metadata = body.metadata ?? {};
+    if (!isObject(metadata)) throw badRequest('metadata: must be an object');
+    for (const field of STRING_META_FIELDS) {
+      if (metadata[field] !== undefined && metadata[field] !== null && typeof metadata[field] !== 'string') {
+        throw badRequest(`metadata.${field}: must be a string`);
+      }
+    }
+    for (const field of ['labels', 'annotations']) {
+      if (metadata[field] != null && !isStringMap(metadata[field])) throw badRequest(`metadata.${field}: must be a map of strings`);
+    }
+    for (const field of ['finalizers', 'ownerReferences', 'managedFields']) {
+      if (metadata[field] != null && !Array.isArray(metadata[field])) throw badRequest(`metadata.${field}: must be a list`);
+    }
+    if (Array.isArray(metadata.finalizers) && metadata.finalizers.some((f) => typeof f !== 'string')) {
+      throw badRequest('metadata.finalizers: must be a list of strings');
+    }
+    if (Array.isArray(metadata.ownerReferences) && metadata.ownerReferences.some((r) => !isObject(r))) {
+      throw badRequest('metadata.ownerReferences: must be a list of objects');
+    }
+    for (const key of Object.keys(metadata)) if (metadata[key] === null) delete metadata[key];
+    return { ...structuredClone(body), metadata: structuredClone(metadata) } as unknown as T;
+  }
+
+  /**
+   * Unknown fields are always pruned; before that Strict rejects them (400) and Warn reports them.
+   * Returns the warnings.
+   */
+  dropUnknownFields(object: T, fieldValidation: FieldValidation = 'Warn'): string[] {
+    const unknown = [
+      ...Object.keys(object.metadata)
+        .filter((key) => !OBJECT_META_FIELDS.has(key))
+        .map((key) => `metadata.${key}`),
+      ...findUnknownFields(this.declaration.schema, object),
+    ];
+    for (const path of unknown.filter((p) => p.startsWith('metadata.'))) {
+      delete (object.metadata as Record<string, unknown>)[path.slice('metadata.'.length)];
+    }
+    pruneUnknownFields(this.declaration.schema, object);
+    delete (object.metadata as Record<string, unknown>).selfLink;
+    if (unknown.length === 0 || fieldValidation === 'Ignore') return [];
+    const messages = unknown.map((path) => `unknown field ${JSON.stringify(path)}`);
+    if (fieldValidation === 'Strict') throw badRequest(`strict decoding error: ${messages.join(', ')}`);
+    return messages;
+  }
+
+  applyDefaults(object: T): void {
+    applySchemaDefaults(this.declaration.schema, object);
+  }
+
+  /** PrepareForCreate + BeforeCreate: server-owned metadata, no status through the main resource. */
+  prepareForCreate(object: T, now: Date): void {
+    if (this.declaration.statusSubresource) delete object.status;
+    prepareMetaForCreate(object.metadata, now);
+    this.declaration.defaultOnCreate(object, this.#defaulting);
+  }
+
+  /**
+   * PrepareForUpdate + BeforeUpdate: `status` writes change only .status; main writes keep the old
+   * status when the kind has a status subresource; generation grows when anything outside metadata
+   * (and a separately written status) changed. Returns the object to store.
+   */
+  prepareForUpdate(object: T, old: T, target: WriteTarget): T {
+    // Defaults first: a client leaving out a defaulted field changes nothing (and no generation).
+    this.applyDefaults(object);
+    let next: T;
+    if (target === 'status') {
+      next = structuredClone(old);
+      if (object.status === undefined) delete next.status;
+      else next.status = object.status;
+      if (object.metadata.managedFields) next.metadata.managedFields = object.metadata.managedFields;
+      if (object.metadata.uid && object.metadata.uid !== old.metadata.uid) next.metadata.uid = object.metadata.uid;
+      return next;
+    }
+    next = object;
+    if (this.declaration.statusSubresource) {
+      if (old.status === undefined) delete next.status;
+      else next.status = structuredClone(old.status);
+    }
+    copyImmutableMeta(next.metadata, old.metadata);
+    if (!sameJson(withoutMetadata(next), withoutMetadata(old))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    return next;
+  }
+
+  validateCreate(object: T): FieldError[] {
+    return [
+      ...validateObjectMeta(object.metadata, this.#metaRules),
+      ...validateAgainstSchema(this.declaration.schema, withoutMetadata(object)),
+      ...this.declaration.validateCreate(object),
+    ];
+  }
+
+  validateUpdate(object: T, old: T): FieldError[] {
+    return [
+      ...validateObjectMetaUpdate(object.metadata, old.metadata, this.#metaRules),
+      ...validateAgainstSchema(this.declaration.schema, withoutMetadata(object)),
+      ...this.declaration.validateUpdate(object, old),
+    ];
+  }
+}
+
+function withoutMetadata(object: KubeObject): Record<string, unknown> {
+  const { metadata: _metadata, ...rest } = object;
+  return rest;
+}
+
+/** Deep equality of JSON values, ignoring key order. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a).filter((k) => a[k] !== undefined);
+    const otherKeys = Object.keys(b).filter((k) => b[k] !== undefined);
+    return keys.length === otherKeys.length && keys.every((k) => sameJson(a[k], b[k]));
+  }
+  return false;
+}
