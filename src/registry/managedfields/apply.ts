@@ -82,7 +82,7 @@ export function applyConfiguration(args: ApplyConfigurationArgs): KubeObject {
     throw error;
   }
 
-  const managers = decodeManagedFields(args.live?.metadata.managedFields);
+  const managers = decodeManagedFields(args.live?.metadata?.managedFields);
   if (args.live && managers.length === 0) managers.push(beforeFirstApply(schema, liveView, args));
   const self = { manager: args.manager, operation: 'Apply' as const, ...(args.subresource ? { subresource: args.subresource } : {}) };
   const previous = managers.find((entry) => sameManager(entry, self));

@@ -23,9 +23,9 @@ export interface UpdateManagedFieldsArgs {
  * clears them; otherwise the live ones carry over.
  */
 function startingManagers({ live, updated, subresource }: UpdateManagedFieldsArgs): ManagerFields[] {
-  const liveManagers = decodeManagedFields(live?.metadata.managedFields);
+  const liveManagers = decodeManagedFields(live?.metadata?.managedFields);
   if (subresource) return liveManagers;
-  const requested = updated.metadata.managedFields;
+  const requested = updated.metadata?.managedFields;
   if (isResetRequest(requested)) return [];
   const decoded = decodeManagedFields(requested);
   return decoded.length > 0 ? decoded : liveManagers;
