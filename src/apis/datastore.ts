@@ -4,6 +4,7 @@ import type { DataStore } from './datastore/types.ts';
 import { validateDataStoreCreate, validateDataStoreUpdate } from './datastore/validation.ts';
 import type { ResourceDeclaration } from './declaration.ts';
 import { group, version } from './group.ts';
+import { whenBothSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
 
 export type { ContentRef, DataStore, DataStoreDriver, DataStoreSpec, DataStoreStatus } from './datastore/types.ts';
 
@@ -28,6 +29,6 @@ export const dataStoreDeclaration: ResourceDeclaration<DataStore> = {
   customSubresources: [],
   // Nothing is computed: every DataStore default is a schema default.
   defaultOnCreate: () => {},
-  validateCreate: validateDataStoreCreate,
-  validateUpdate: validateDataStoreUpdate,
+  validateCreate: whenSchemaValid(dataStoreSchema, validateDataStoreCreate),
+  validateUpdate: whenBothSchemaValid(dataStoreSchema, validateDataStoreUpdate),
 };

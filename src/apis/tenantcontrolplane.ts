@@ -1,6 +1,7 @@
 // The TenantControlPlane kind, declared once. Everything else derives from this object.
 import type { ResourceDeclaration } from './declaration.ts';
 import { group, version } from './group.ts';
+import { defaultWhenSchemaValid, whenBothSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
 import { defaultTenantControlPlane } from './tenantcontrolplane/defaults.ts';
 import { tenantControlPlaneSchema } from './tenantcontrolplane/schema.ts';
 import type { TenantControlPlane } from './tenantcontrolplane/types.ts';
@@ -34,7 +35,7 @@ export const tenantControlPlaneDeclaration: ResourceDeclaration<TenantControlPla
     { name: 'kubeconfig', kind: 'TenantControlPlaneKubeconfig', verbs: ['get'], description: 'The admin kubeconfig of the tenant cluster.' },
     { name: 'join', kind: 'TenantControlPlaneJoin', verbs: ['create'], description: 'Creates a bootstrap token and returns what a worker needs to join the tenant cluster.' },
   ],
-  defaultOnCreate: defaultTenantControlPlane,
-  validateCreate: validateTenantControlPlaneCreate,
-  validateUpdate: validateTenantControlPlaneUpdate,
+  defaultOnCreate: defaultWhenSchemaValid(tenantControlPlaneSchema, defaultTenantControlPlane),
+  validateCreate: whenSchemaValid(tenantControlPlaneSchema, validateTenantControlPlaneCreate),
+  validateUpdate: whenBothSchemaValid(tenantControlPlaneSchema, validateTenantControlPlaneUpdate),
 };
