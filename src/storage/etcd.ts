@@ -113,7 +113,13 @@ function clientOptions(options: EtcdStorageOptions): IOptions {
     hosts: options.endpoints,
     // etcd answers large lists and watch batches in one message; gRPC's default 4 MiB cap would
     // fail them (Kubernetes lifts the cap the same way).
-    grpcOptions: { 'grpc.max_receive_message_length': -1 },
+    grpcOptions: {
+      'grpc.max_receive_message_length': -1,
+      // Without keepalive, a watch on an etcd that vanished without closing the connection would
+      // wait forever. Pings only while calls are open, and no more often than etcd's 5 s minimum.
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+    },
     ...(tls && {
       credentials: {
         rootCertificate: loadPem(tls.ca, 'ca'),
@@ -183,24 +189,26 @@ export class EtcdStorage implements Storage {
       if (Buffer.compare(after, from) > 0) from = after;
     }
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    // etcd itself reads revision 0 as "latest".
+    const revision = options.revision !== undefined && options.revision > 0 ? options.revision : undefined;
     const response = await this.#call(
       () =>
         this.#client.kv.range({
           key: from,
           range_end: end,
           limit,
-          ...(options.revision !== undefined && { revision: options.revision }),
+          ...(revision !== undefined && { revision }),
           sort_order: 'Ascend',
           sort_target: 'Key',
         }),
-      options.revision,
+      revision,
     );
     const items = response.kvs.map((kv) => this.#toStoredValue(kv));
     // etcd counts every key in the range, not only the returned ones.
     const remaining = Number(response.count) - items.length;
     return {
       items,
-      revision: options.revision ?? Number(response.header.revision),
+      revision: revision ?? Number(response.header.revision),
       more: response.more,
       ...(response.more && { remaining }),
     };

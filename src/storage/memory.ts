@@ -96,7 +96,8 @@ export class MemoryDatastore {
   }
 
   list(options: ListOptions): ListResult {
-    const revision = options.revision ?? this.#revision;
+    // As on etcd, revision 0 (or none) reads the latest state.
+    const revision = options.revision !== undefined && options.revision > 0 ? options.revision : this.#revision;
     this.#requireReadable(revision);
     const matching = [...this.#stateAt(revision).values()]
       .filter((item) => item.key.startsWith(options.prefix))

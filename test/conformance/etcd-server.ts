@@ -17,6 +17,8 @@ export interface EtcdServerTls {
 
 export interface EtcdServer {
   endpoint: string;
+  /** Stops etcd and starts it again on the same data and port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,27 +85,42 @@ export async function startEtcdServer(options: { tls?: EtcdServerTls } = {}): Pr
       '--client-cert-auth',
     );
   }
-  const child = spawn(etcdBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-8_000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null) {
+  let child: ChildProcess | undefined;
+  let exited = Promise.resolve();
+  const halt = async (): Promise<void> => {
+    if (child && child.exitCode === null) {
       child.kill('SIGTERM');
       await exited;
     }
+  };
+  const launch = async (): Promise<void> => {
+    child = spawn(etcdBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    const started = child;
+    exited = new Promise<void>((done) => started.once('exit', () => done()));
+    await waitForHealth(`http://127.0.0.1:${metricsPort}/health`, started, () => output);
+  };
+  const stop = async (): Promise<void> => {
+    await halt();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitForHealth(`http://127.0.0.1:${metricsPort}/health`, child, () => output);
+    await launch();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { endpoint, stop };
+  return {
+    endpoint,
+    restart: async () => {
+      await halt();
+      await launch();
+    },
+    stop,
+  };
 }

@@ -23,6 +23,7 @@ describe('etcd', () => {
   describeStorageConformance('etcd', {
     create: async () => new EtcdStorage({ endpoints: [server.endpoint], prefix: uniquePrefix() }),
     replica: async (store) => new EtcdStorage({ endpoints: [server.endpoint], prefix: (store as EtcdStorage).prefix }),
+    restartBackend: () => server.restart(),
   });
 
   it('stores keys under its prefix and sees nothing outside it', async () => {
@@ -81,6 +82,7 @@ describe('etcd over TLS with client certificates', () => {
   describeStorageConformance('etcd with TLS client certificates', {
     create: async () => new EtcdStorage({ endpoints: [server.endpoint], prefix: uniquePrefix(), tls }),
     replica: async (store) => new EtcdStorage({ endpoints: [server.endpoint], prefix: (store as EtcdStorage).prefix, tls }),
+    restartBackend: () => server.restart(),
   });
 
   it('reads the CA, certificate and key from files', async () => {

@@ -6,6 +6,7 @@
 //   describeStorageConformance('<driver>', {
 //     create: async () => /* a fresh, isolated Storage: its own key prefix, table or schema */,
 //     replica: async (store) => /* a second Storage on the same backend and key space as `store` */,
+//     restartBackend: async () => /* stop the backend, start it again on the same data and port */,
 //   });
 //
 // The suite closes every store it gets. Backends may be shared by the whole file: tests never assume
@@ -32,6 +33,11 @@ export interface ConformanceSetup {
    * apiserver would open it. Tests about shared revisions are skipped without it.
    */
   replica?(store: Storage): Promise<Storage>;
+  /**
+   * Stops the backend and starts it again on the same data and address, while stores stay open.
+   * Tests of riding out a restart are skipped without it.
+   */
+  restartBackend?(): Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -283,6 +289,14 @@ export function describeStorageConformance(name: string, setup: ConformanceSetup
 
         const now = await store.list({ prefix: '/o/' });
         expect(now.items.map((item) => [item.key, text(item.value)])).toEqual([['/o/a', 'a2'], ['/o/c', 'c1']]);
+      });
+
+      it('reads the latest state when the revision is 0', async () => {
+        const store = await open();
+        const a = await store.create('/z/a', bytes('1'));
+        const result = await store.list({ prefix: '/z/', revision: 0 });
+        expect(result.items.map(plain)).toEqual([plain(a)]);
+        expect(result.revision).toBeGreaterThanOrEqual(a.modRevision);
       });
 
       it('refuses a revision newer than the store with FutureRevisionError', async () => {
@@ -705,6 +719,27 @@ export function describeStorageConformance(name: string, setup: ConformanceSetup
         await first.create('/s/a', bytes('1'));
         await second.close();
         expect(text((await first.get('/s/a'))!.value)).toBe('1');
+      });
+    });
+
+    describe.runIf(setup.restartBackend !== undefined)('backend restart', () => {
+      it('keeps the data, ends or resumes watches cleanly, and serves again once the backend is back', async () => {
+        const store = await open();
+        const a = await store.create('/b/a', bytes('before'));
+        const recorder = await watch(store, { prefix: '/b/', afterRevision: a.modRevision });
+        await setup.restartBackend!();
+        // Calls may fail while the client reconnects; the store must come back by itself.
+        await vi.waitFor(() => store.ping(), { timeout: 30_000, interval: 200 });
+        expect(text((await store.get('/b/a'))!.value)).toBe('before');
+        const b = await store.create('/b/b', bytes('after'));
+        expect(b.modRevision).toBeGreaterThan(a.modRevision);
+        // A watch either survives without losing an event or ends with StorageUnavailableError.
+        await recorder.until('the new event or an error', () => recorder.errors.length > 0 || recorder.events.length > 0);
+        if (recorder.errors.length > 0) expect(recorder.errors[0]).toBeInstanceOf(StorageUnavailableError);
+        else expect(recorder.events.map(plainEvent)).toEqual([expect.objectContaining({ key: '/b/b', value: 'after' })]);
+        const again = await watch(store, { prefix: '/b/', afterRevision: a.modRevision });
+        await again.untilKey('/b/b');
+        expect(again.events.map((event) => event.key)).toEqual(['/b/b']);
       });
     });
 
