@@ -69,7 +69,8 @@ function beforeFirstApply(schema: Schema, liveView: JsonObject, args: ApplyConfi
 }
 
 export function applyConfiguration(args: ApplyConfigurationArgs): KubeObject {
-  if (args.applied.metadata?.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
+  // `managedFields: null` decodes to nil upstream and passes; any list, even an empty one, does not.
+  if (args.applied.metadata?.managedFields != null) throw badRequest('metadata.managedFields must be nil');
   const schema = trackedSchema(args.schema);
   const liveView = trackedView(args.live);
   const appliedView = trackedView(args.applied);

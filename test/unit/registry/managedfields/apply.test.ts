@@ -242,6 +242,10 @@ describe('applyConfiguration', () => {
     const error = applyError(() => apply(undefined, applied, 'kubectl'));
     expect(error.code).toBe(400);
     expect(error.status.message).toBe('metadata.managedFields must be nil');
+
+    const withNull = object({ spec: { replicas: 1 } });
+    (withNull.metadata as Record<string, unknown>).managedFields = null;
+    expect(apply(undefined, withNull, 'kubectl').spec).toEqual({ replicas: 1 });
   });
 
   it('rejects list items without their key, naming the list', () => {
