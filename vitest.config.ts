@@ -23,6 +23,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          setupFiles: ['test/e2e/support/setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 1_200_000,
           fileParallelism: false,

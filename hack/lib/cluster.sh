@@ -66,7 +66,7 @@ stop_component() {
   pid="$(cat "$PIDS_DIR/$name")"
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 30); do [[ -d /proc/$pid ]] || break; sleep 0.5; done
-  [[ -d /proc/$pid ]] && kill -9 "$pid" 2>/dev/null
+  if [[ -d /proc/$pid ]]; then kill -9 "$pid" 2>/dev/null || true; fi
   rm -f "$PIDS_DIR/$name" "$PIDS_DIR/$name.program"
   log "    stopped $name (pid $pid)"
 }
@@ -241,11 +241,30 @@ start_kube_scheduler() {
 
 # ---------------------------------------------------------------- node
 
+# write_file <path>: standard input into the file, touched only if the content differs (kube-proxy
+# exits when its configuration file changes); changed files are listed in CHANGED_CONFIGS.
+CHANGED_CONFIGS=()
+write_file() {
+  local tmp
+  tmp="$(mktemp "$1.XXXXXX")"
+  cat > "$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; CHANGED_CONFIGS+=("$1"); fi
+}
+
+# restart_if_changed <component> <config>: a running component whose configuration was just
+# rewritten is stopped, so that the start that follows runs it with the new one.
+restart_if_changed() {
+  local changed
+  for changed in "${CHANGED_CONFIGS[@]}"; do
+    if [[ $changed == "$2" ]] && is_running "$1"; then log "    $1: configuration changed"; stop_component "$1"; fi
+  done
+}
+
 write_node_configs() {
   mkdir -p "$CLUSTER_DIR/containerd" "$CLUSTER_DIR/cni/net.d" "$CLUSTER_DIR/kubelet" "$RUN_DIR/containerd"
-  cat > "$CLUSTER_DIR/containerd/config.toml" <<TOML
+  write_file "$CLUSTER_DIR/containerd/config.toml" <<TOML
 version = 2
-root = "$CLUSTER_DIR/containerd/root"
+root = "$CACHE_DIR/containerd"
 state = "$RUN_DIR/containerd/state"
 [grpc]
   address = "$CONTAINERD_SOCKET"
@@ -256,17 +275,21 @@ state = "$RUN_DIR/containerd/state"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "registry.k8s.io/pause:$PAUSE_VERSION"
   netns_mounts_under_state_dir = true
+  # This machine withholds CAP_SYS_RESOURCE even from root, so a process may not lower its
+  # oom_score_adj (kubelet asks -998 for sandboxes): cap it at containerd's own, as rootless does.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     default_runtime_name = "runc"
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
+        Root = "$RUN_DIR/runc"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$CLUSTER_DIR/cni/net.d"
 TOML
-  cat > "$CLUSTER_DIR/cni/net.d/10-kamaji.conflist" <<JSON
+  write_file "$CLUSTER_DIR/cni/net.d/10-kamaji.conflist" <<JSON
 {
   "cniVersion": "1.0.0",
   "name": "kamaji",
@@ -283,8 +306,8 @@ TOML
 }
 JSON
   # Pods with dnsPolicy Default get this: no resolver outside the node.
-  printf 'nameserver %s\n' "$CLUSTER_DNS" > "$CLUSTER_DIR/resolv.conf"
-  cat > "$CLUSTER_DIR/kubelet/config.yaml" <<YAML
+  printf 'nameserver %s\n' "$CLUSTER_DNS" | write_file "$CLUSTER_DIR/resolv.conf"
+  write_file "$CLUSTER_DIR/kubelet/config.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: $NODE_IP
@@ -307,7 +330,7 @@ imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard: {memory.available: 100Mi, nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
 YAML
-  cat > "$CLUSTER_DIR/kube-proxy.yaml" <<YAML
+  write_file "$CLUSTER_DIR/kube-proxy.yaml" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 mode: iptables
@@ -316,6 +339,7 @@ hostnameOverride: $NODE_NAME
 bindAddress: $NODE_IP
 metricsBindAddress: 127.0.0.1:10249
 healthzBindAddress: 127.0.0.1:10256
+nodePortAddresses: [primary]
 clientConnection: {kubeconfig: $KUBECONFIG_DIR/kube-proxy.conf}
 # conntrack limits are machine-wide: leave them as they are.
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
@@ -323,21 +347,85 @@ YAML
 }
 
 start_containerd() {
+  restart_if_changed containerd "$CLUSTER_DIR/containerd/config.toml"
   start_component containerd /usr/bin/containerd --config "$CLUSTER_DIR/containerd/config.toml"
 }
 
 containerd_ready() { ctr --address "$CONTAINERD_SOCKET" version; }
 
 start_kubelet() {
+  restart_if_changed kubelet "$CLUSTER_DIR/kubelet/config.yaml"
   start_component kubelet "$BIN_DIR/kubelet" --config "$CLUSTER_DIR/kubelet/config.yaml" \
     --kubeconfig "$KUBECONFIG_DIR/kubelet.conf" --root-dir "$CLUSTER_DIR/kubelet/root" \
     --cert-dir "$CLUSTER_DIR/kubelet/pki" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP"
 }
 
 start_kube_proxy() {
+  restart_if_changed kube-proxy "$CLUSTER_DIR/kube-proxy.yaml"
   start_component kube-proxy "$BIN_DIR/kube-proxy" --config "$CLUSTER_DIR/kube-proxy.yaml"
 }
 
 node_ready() {
   [[ "$(kubectl_admin get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" == True ]]
+}
+
+# ---------------------------------------------------------------- teardown
+
+# Pods are stopped through the CRI path (kubelet: StopPodSandbox, CNI DEL) while the control
+# plane still runs; whatever remains is then killed through containerd, and last by the PIDs
+# containerd itself recorded for its shims and the kernel for the pods' cgroups.
+stop_workloads() {
+  if is_running kube-apiserver && is_running kubelet && [[ -s $ADMIN_KUBECONFIG ]]; then
+    stop_component kube-controller-manager
+    stop_component kube-scheduler
+    kubectl_admin delete pods --all --all-namespaces --grace-period=0 --force --wait=false >/dev/null 2>&1 || true
+    local deadline=$((SECONDS + 60))
+    while ((SECONDS < deadline)) && ctr_k8s tasks ls -q 2>/dev/null | grep -q .; do sleep 1; done
+  fi
+  stop_component kube-proxy
+  stop_component kubelet
+  if is_running containerd; then
+    local id
+    for id in $(ctr_k8s tasks ls -q 2>/dev/null); do
+      ctr_k8s tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
+    done
+    sleep 1
+    for id in $(ctr_k8s tasks ls -q 2>/dev/null); do ctr_k8s tasks delete -f "$id" >/dev/null 2>&1 || true; done
+    for id in $(ctr_k8s containers ls -q 2>/dev/null); do ctr_k8s containers delete "$id" >/dev/null 2>&1 || true; done
+  fi
+  kill_recorded_leftovers
+}
+
+kill_recorded_leftovers() {
+  local file pid
+  for file in "$RUN_DIR"/containerd/state/io.containerd.runtime.v2.task/k8s.io/*/{shim,init}.pid; do
+    [[ -f $file ]] || continue
+    pid="$(cat "$file")"
+    [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null || true
+  done
+  for file in /sys/fs/cgroup/pids/kubepods/tasks $(find /sys/fs/cgroup/pids/kubepods -name tasks 2>/dev/null); do
+    [[ -f $file ]] || continue
+    for pid in $(cat "$file"); do kill -9 "$pid" 2>/dev/null || true; done
+  done
+}
+
+# Mounts made by kubelet and containerd below our directories, deepest first.
+unmount_below() {
+  local dir mount
+  for dir in "$@"; do
+    [[ -d $dir ]] || continue
+    dir="$(realpath "$dir")"
+    for mount in $(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 {print $2}' /proc/self/mounts | sort -r); do
+      umount -l "$mount" 2>/dev/null || true
+    done
+  done
+}
+
+# Empty kubepods cgroups that kubelet made, deepest first, in every v1 hierarchy.
+remove_pod_cgroups() {
+  local hierarchy
+  for hierarchy in /sys/fs/cgroup/*/kubepods; do
+    [[ -d $hierarchy ]] || continue
+    find "$hierarchy" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
 }

@@ -19,14 +19,19 @@ base_rootfs() {
   printf 'hosts: files dns\n' > "$rootfs/etc/nsswitch.conf"
 }
 
-# add_dynamic <rootfs> <binary> <dest>: a dynamically linked program plus the shared
-# libraries ldd resolves for it, at the same paths as on this machine.
-add_dynamic() {
-  local rootfs="$1" binary="$2" dest="$3" library
-  install -D -m 0755 "$binary" "$rootfs$dest"
+# add_libraries <rootfs> <binary>: the shared libraries ldd resolves for it, at the same paths
+# as on this machine.
+add_libraries() {
+  local rootfs="$1" binary="$2" library
   for library in $(ldd "$binary" | grep -o '/[^ ]*'); do
     [[ -e "$rootfs$library" ]] || install -D -m 0755 "$(readlink -f "$library")" "$rootfs$library"
   done
+}
+
+# add_dynamic <rootfs> <binary> <dest>: a dynamically linked program plus its libraries.
+add_dynamic() {
+  install -D -m 0755 "$2" "$1$3"
+  add_libraries "$1" "$2"
 }
 
 # inputs_key <paths...>: changes when any input file changes (path, size, mtime).
@@ -72,9 +77,10 @@ image() {
   base_rootfs "$rootfs"
   "$stage" "$rootfs" "$@"
   pack_image "$ref" "$rootfs" "$entrypoint" "$workdir" "$archive"
-  ctr_k8s images import --no-unpack=false "$archive" >/dev/null
+  ctr_k8s images import "$archive" >/dev/null
   rm -rf "$rootfs" "$archive"
   echo "$key" > "$stamp"
+  if [[ $ref == "$KAMAJI_IMAGE" ]]; then KAMAJI_IMAGE_CHANGED=true; fi
   log "    $ref imported ($((SECONDS - started))s)"
 }
 
@@ -93,9 +99,8 @@ stage_kube_proxy() {
   done
   mkdir -p "$rootfs/usr/lib/x86_64-linux-gnu"
   cp -a /usr/lib/x86_64-linux-gnu/xtables "$rootfs/usr/lib/x86_64-linux-gnu/"
-  for command in $(ldd /usr/lib/x86_64-linux-gnu/xtables/*.so | grep -o '/[^ ]*' | sort -u); do
-    [[ -e "$rootfs$command" ]] || install -D -m 0755 "$(readlink -f "$command")" "$rootfs$command"
-  done
+  local extension
+  for extension in /usr/lib/x86_64-linux-gnu/xtables/*.so; do add_libraries "$rootfs" "$extension"; done
 }
 
 # Kamaji-TS: the pinned Node.js binary with its shared libraries, the project's sources and
@@ -117,7 +122,7 @@ stage_kamaji() {
 
 build_images() {
   mkdir -p "$IMAGES_DIR"
-  local k8s binary
+  local binary
   for binary in kube-apiserver kube-controller-manager kube-scheduler; do
     image "registry.k8s.io/$binary:$KUBERNETES_VERSION" "" / stage_usr_local_bin "$BIN_DIR/$binary"
   done

@@ -1,0 +1,31 @@
+// The e2e test support, in one import: `import { ensureCluster, kubectl, ... } from './support/index.ts'`.
+export {
+  ADMIN_KUBECONFIG,
+  APISERVER_URL,
+  CLUSTER_DIR,
+  HOST_IP,
+  KAMAJI_ETCD,
+  NODE_IP,
+  NODE_NAME,
+  REPO_ROOT,
+  clusterIsUp,
+  ensureCluster,
+  kubectl,
+  kubernetesVersion,
+  pinnedVersion,
+  type KubectlOptions,
+  type KubectlResult,
+} from './cluster.ts';
+export { newNamespace, type TestNamespace } from './namespace.ts';
+export { collectComponentLogs } from './logs.ts';
+export {
+  datastoreHost,
+  freePort,
+  startEtcd,
+  startMariaDB,
+  startPostgres,
+  type Datastore,
+  type EtcdClientCertificates,
+  type EtcdDatastore,
+  type SqlCredentials,
+} from './datastores.ts';
