@@ -5,6 +5,8 @@ import { compareText, sameManager, timeInSeconds, type ManagerFields } from './m
 export const MAX_UPDATE_MANAGERS = 10;
 export const ANCIENT_CHANGES = 'ancient-changes';
 
+const bucketId = { manager: ANCIENT_CHANGES, operation: 'Update' as const };
+
 export function capUpdateManagers(managers: readonly ManagerFields[]): ManagerFields[] {
   const updaters = managers.filter((entry) => entry.operation === 'Update');
   if (updaters.length <= MAX_UPDATE_MANAGERS) return [...managers];
@@ -12,23 +14,26 @@ export function capUpdateManagers(managers: readonly ManagerFields[]): ManagerFi
     (a, b) => timeInSeconds(a.time) - timeInSeconds(b.time) || compareText(a.manager, b.manager),
   );
   const result = [...managers];
-  const bucketId = { manager: ANCIENT_CHANGES, operation: 'Update' as const };
+  let bucket = result.find((entry) => sameManager(entry, bucketId));
   let count = updaters.length;
-  let first: ManagerFields | undefined;
   for (const entry of oldestFirst) {
     if (count <= MAX_UPDATE_MANAGERS) break;
-    if (!first) {
-      // The oldest becomes the bucket once a second one has to join it.
-      first = entry;
+    if (entry === bucket) continue;
+    if (!bucket) {
+      // Without a bucket yet, the oldest entry becomes it; the next ones fold into it.
+      const { subresource: _dropped, ...rest } = entry;
+      bucket = { ...rest, ...bucketId };
+      result[result.indexOf(entry)] = bucket;
       continue;
     }
-    let bucket = result.find((candidate) => sameManager(candidate, bucketId));
-    if (!bucket) {
-      bucket = { ...first, ...bucketId };
-      delete bucket.subresource;
-      result[result.indexOf(first)] = bucket;
-    }
-    result[result.indexOf(bucket)] = { ...bucket, fields: bucket.fields.union(entry.fields), time: entry.time, apiVersion: entry.apiVersion };
+    const folded: ManagerFields = {
+      ...bucket,
+      fields: bucket.fields.union(entry.fields),
+      time: timeInSeconds(entry.time) > timeInSeconds(bucket.time) ? entry.time : bucket.time,
+      apiVersion: entry.apiVersion,
+    };
+    result[result.indexOf(bucket)] = folded;
+    bucket = folded;
     result.splice(result.indexOf(entry), 1);
     count--;
   }

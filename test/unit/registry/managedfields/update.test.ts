@@ -156,5 +156,19 @@ describe('updateManagedFields', () => {
     expect(ancient.fieldsV1).toEqual({
       'f:spec': { '.': {}, 'f:extra': { '.': {}, 'f:k01': {}, 'f:k02': {} }, 'f:replicas': {} },
     });
+
+    // Later writers keep folding the oldest into the same bucket, whatever its age among them.
+    const older = edit(live, (o) => {
+      const entries = o.metadata.managedFields!;
+      entries.find((e) => e.manager === 'manager-03')!.time = '2026-11-21T04:00:00Z';
+    });
+    const next = write(older, edit(older, (o) => ((o.spec!.extra as Record<string, number>).k12 = 12)), 'manager-12', '2026-11-21T05:12:00Z');
+    const managers = next.metadata.managedFields!.map((e) => e.manager);
+    expect(managers).toHaveLength(10);
+    expect(managers.filter((m) => m === 'ancient-changes')).toHaveLength(1);
+    expect(managers).not.toContain('manager-03');
+    expect(next.metadata.managedFields!.find((e) => e.manager === 'ancient-changes')!.fieldsV1).toEqual({
+      'f:spec': { '.': {}, 'f:extra': { '.': {}, 'f:k01': {}, 'f:k02': {}, 'f:k03': {} }, 'f:replicas': {} },
+    });
   });
 });
