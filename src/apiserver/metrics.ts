@@ -92,8 +92,8 @@ export class ApiServerMetrics {
   });
 
   /** For instrumentStorage: one observation per storage call. */
-  readonly observeStorage = (operation: string, seconds: number, failed = false): void => {
-    this.storageDuration.observe({ operation, result: failed ? 'error' : 'ok' }, seconds);
+  readonly observeStorage = (operation: string, seconds: number, ok: boolean): void => {
+    this.storageDuration.observe({ operation, result: ok ? 'ok' : 'error' }, seconds);
   };
 
   observeRequest(labels: RequestLabels, code: number, seconds: number): void {

@@ -102,8 +102,13 @@ export function negotiateOutput(accept: string | undefined, producible: Producib
     const chosen = matchRange(range, producible);
     if (chosen) return chosen;
   }
+  throw notAcceptableFor(producible);
+}
+
+/** 406 NotAcceptable listing the media types this endpoint serves. */
+export function notAcceptableFor(producible: Producible) {
   const supported = producible.yaml ? [JSON_MEDIA_TYPE, YAML_MEDIA_TYPE] : [JSON_MEDIA_TYPE];
-  throw notAcceptable(`only the following media types are accepted: ${supported.join(', ')}`);
+  return notAcceptable(`only the following media types are accepted: ${supported.join(', ')}`);
 }
 
 /** Whether a clause of Accept asks exactly for this media type with these parameters (order-insensitive). */

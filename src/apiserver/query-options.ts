@@ -1,12 +1,12 @@
-// Query parameters (and the DELETE body) turned into the registry's option objects, validated the
-// way apimachinery validates ListOptions, CreateOptions, PatchOptions and DeleteOptions: a bad
-// value is a 422 naming the parameter, never silently ignored.
+// Query parameters (and the DELETE body) decoded into the registry's option objects. Decoding
+// errors are 400s; the values the registry's types cannot carry (dryRun, fieldValidation) are
+// validated here as apimachinery does (422 on the options kind); the rest is validated by the
+// registry, which sees every caller, not only HTTP.
 import type { FieldError, JsonValue, UserInfo } from '../apis/meta.ts';
-import type { DeleteOptions, FieldValidation, ListRequest, PatchOptions, PatchType, WatchRequest, WriteOptions } from '../registry/store.ts';
+import type { DeleteOptions, FieldValidation, ListRequest, PatchOptions, WatchRequest, WriteOptions } from '../registry/store.ts';
 import { badRequest, fieldErrorMessage, invalid } from '../registry/errors.ts';
 
 const META_GROUP = 'meta.k8s.io';
-export const FIELD_MANAGER_MAX_LENGTH = 128;
 
 function throwIfInvalid(kind: string, errors: FieldError[]): void {
   if (errors.length > 0) throw invalid(META_GROUP, kind, '', errors);
@@ -19,12 +19,12 @@ function nonNegativeInteger(query: URLSearchParams, name: string): number | unde
   return Number(raw);
 }
 
+/** Go's strconv.ParseBool, as the parameter codec decodes booleans. */
 function booleanParam(query: URLSearchParams, name: string): boolean | undefined {
   const raw = query.get(name);
   if (raw === null) return undefined;
-  const lower = raw.toLowerCase();
-  if (lower === 'true' || lower === '1' || lower === '') return true;
-  if (lower === 'false' || lower === '0') return false;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(raw)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return false;
   throw badRequest(`${name}: Invalid value: "${raw}": must be true or false`);
 }
 
@@ -33,8 +33,8 @@ function validateDryRun(values: string[]): FieldError[] {
   return [{ type: 'FieldValueNotSupported', field: 'dryRun', detail: '', value: values, supportedValues: ['All'] }];
 }
 
-function baseListRequest(namespace: string, query: URLSearchParams): ListRequest {
-  const request: ListRequest = {};
+function selectorsAndVersion(namespace: string, query: URLSearchParams): WatchRequest {
+  const request: WatchRequest = {};
   if (namespace) request.namespace = namespace;
   const labelSelector = query.get('labelSelector');
   if (labelSelector) request.labelSelector = labelSelector;
@@ -42,38 +42,21 @@ function baseListRequest(namespace: string, query: URLSearchParams): ListRequest
   if (fieldSelector) request.fieldSelector = fieldSelector;
   const resourceVersion = query.get('resourceVersion');
   if (resourceVersion) request.resourceVersion = resourceVersion;
+  const match = query.get('resourceVersionMatch');
+  if (match) request.resourceVersionMatch = match as WatchRequest['resourceVersionMatch'];
+  const cont = query.get('continue');
+  if (cont) request.continue = cont;
+  // Passed on for lists too, where the registry refuses it (sendInitialEvents is forbidden for list).
+  const sendInitialEvents = booleanParam(query, 'sendInitialEvents');
+  if (sendInitialEvents !== undefined) request.sendInitialEvents = sendInitialEvents;
   return request;
 }
 
-/** ListOptions of a list (not a watch). */
+/** ListOptions of a list (and of a deletecollection). */
 export function listRequestFrom(namespace: string, query: URLSearchParams): ListRequest {
-  const request = baseListRequest(namespace, query);
+  const request: ListRequest = selectorsAndVersion(namespace, query);
   const limit = nonNegativeInteger(query, 'limit');
   if (limit) request.limit = limit;
-  const cont = query.get('continue');
-  if (cont) request.continue = cont;
-  const errors: FieldError[] = [];
-  const match = query.get('resourceVersionMatch');
-  if (match) {
-    if (!request.resourceVersion) {
-      errors.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden unless resourceVersion is provided' });
-    }
-    if (cont) {
-      errors.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden when continue is provided' });
-    }
-    if (match !== 'Exact' && match !== 'NotOlderThan') {
-      errors.push({ type: 'FieldValueNotSupported', field: 'resourceVersionMatch', detail: '', value: match, supportedValues: ['Exact', 'NotOlderThan', ''] });
-    } else {
-      request.resourceVersionMatch = match;
-    }
-    if (match === 'Exact' && request.resourceVersion === '0') {
-      errors.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"' });
-    }
-  }
-  if (query.has('sendInitialEvents')) {
-    errors.push({ type: 'FieldValueForbidden', field: 'sendInitialEvents', detail: 'sendInitialEvents is forbidden for list' });
-  }
-  throwIfInvalid('ListOptions', errors);
   return request;
 }
 
@@ -85,93 +68,50 @@ export interface WatchOptions {
 
 /** ListOptions of a watch, incl. watch-list (`sendInitialEvents`). */
 export function watchRequestFrom(namespace: string, query: URLSearchParams): WatchOptions {
-  const request: WatchRequest = baseListRequest(namespace, query);
-  const errors: FieldError[] = [];
-  const sendInitialEvents = booleanParam(query, 'sendInitialEvents');
-  const match = query.get('resourceVersionMatch');
-  if (sendInitialEvents !== undefined) {
-    if (match !== 'NotOlderThan') {
-      errors.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan' });
-    }
-    request.sendInitialEvents = sendInitialEvents;
-  }
-  if (match) {
-    if (sendInitialEvents === undefined) {
-      errors.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided' });
-    }
-    if (match !== 'NotOlderThan') {
-      errors.push({ type: 'FieldValueNotSupported', field: 'resourceVersionMatch', detail: '', value: match, supportedValues: ['NotOlderThan'] });
-    } else {
-      request.resourceVersionMatch = match;
-    }
-    if (query.get('continue')) {
-      errors.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden when continue is provided' });
-    }
-  }
-  throwIfInvalid('ListOptions', errors);
+  const request = selectorsAndVersion(namespace, query);
   if (booleanParam(query, 'allowWatchBookmarks')) request.allowWatchBookmarks = true;
   const timeoutSeconds = nonNegativeInteger(query, 'timeoutSeconds');
   return { request, timeoutSeconds: timeoutSeconds === 0 ? undefined : timeoutSeconds };
 }
 
-/** Printable ASCII and beyond, but no control characters (ValidateFieldManager). */
-function validateFieldManager(fieldManager: string | null): FieldError[] {
-  if (fieldManager === null) return [];
-  if (new TextEncoder().encode(fieldManager).length > FIELD_MANAGER_MAX_LENGTH) {
-    return [{ type: 'FieldValueTooLong', field: 'fieldManager', detail: `may not be more than ${FIELD_MANAGER_MAX_LENGTH} bytes` }];
-  }
-  if (/[\u0000-\u001f\u007f]/.test(fieldManager)) {
-    return [{ type: 'FieldValueInvalid', field: 'fieldManager', detail: 'invalid characters', value: fieldManager }];
-  }
-  return [];
-}
-
 const FIELD_VALIDATIONS = ['Ignore', 'Warn', 'Strict'];
 
-function validateFieldValidation(value: string | null): FieldError[] {
-  if (value === null || value === '' || FIELD_VALIDATIONS.includes(value)) return [];
-  return [{ type: 'FieldValueNotSupported', field: 'fieldValidation', detail: '', value, supportedValues: ['', ...FIELD_VALIDATIONS] }];
-}
-
-/** CreateOptions/UpdateOptions. */
+/** CreateOptions/UpdateOptions (and the common part of PatchOptions). */
 export function writeOptionsFrom(
-  kind: 'CreateOptions' | 'UpdateOptions',
+  kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions',
   query: URLSearchParams,
   user: UserInfo,
   userAgent: string | undefined,
 ): WriteOptions {
-  const fieldManager = query.get('fieldManager');
+  const dryRun = query.getAll('dryRun');
   const fieldValidation = query.get('fieldValidation');
-  throwIfInvalid(kind, [
-    ...validateDryRun(query.getAll('dryRun')),
-    ...validateFieldManager(fieldManager),
-    ...validateFieldValidation(fieldValidation),
-  ]);
+  const errors = validateDryRun(dryRun);
+  if (fieldValidation !== null && fieldValidation !== '' && !FIELD_VALIDATIONS.includes(fieldValidation)) {
+    errors.push({
+      type: 'FieldValueNotSupported',
+      field: 'fieldValidation',
+      detail: '',
+      value: fieldValidation,
+      supportedValues: ['', ...FIELD_VALIDATIONS],
+    });
+  }
+  throwIfInvalid(kind, errors);
   const options: WriteOptions = { user };
-  if (query.getAll('dryRun').length > 0) options.dryRun = true;
-  if (fieldManager) options.fieldManager = fieldManager;
+  if (dryRun.length > 0) options.dryRun = true;
+  const fieldManager = query.get('fieldManager');
+  if (fieldManager !== null) options.fieldManager = fieldManager;
   if (userAgent) options.userAgent = userAgent;
   if (fieldValidation) options.fieldValidation = fieldValidation as FieldValidation;
   return options;
 }
 
-/** PatchOptions: `force` only for apply, which needs a fieldManager. */
-export function patchOptionsFrom(type: PatchType, query: URLSearchParams, user: UserInfo, userAgent: string | undefined): PatchOptions {
-  const options: PatchOptions = writeOptionsFrom('UpdateOptions', query, user, userAgent);
+/** PatchOptions; `force` is passed on whenever given (the registry refuses it for non-apply patches). */
+export function patchOptionsFrom(query: URLSearchParams, user: UserInfo, userAgent: string | undefined): PatchOptions {
+  const options: PatchOptions = writeOptionsFrom('PatchOptions', query, user, userAgent);
   const force = booleanParam(query, 'force');
-  const errors: FieldError[] = [];
-  if (type !== 'apply' && force !== undefined) {
-    errors.push({ type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' });
-  }
-  if (type === 'apply' && !options.fieldManager) {
-    errors.push({ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' });
-  }
-  throwIfInvalid('PatchOptions', errors);
-  if (force) options.force = true;
+  if (force !== undefined) options.force = force;
   return options;
 }
-
-const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'] as const;
 
 function asObject(value: JsonValue | undefined): Record<string, JsonValue> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
@@ -182,39 +122,17 @@ export function deleteOptionsFrom(query: URLSearchParams, body: JsonValue | unde
   const fromBody = body === undefined ? {} : asObject(body);
   if (!fromBody) throw badRequest('the body of a delete request must be a DeleteOptions object');
   const dryRun = Array.isArray(fromBody['dryRun']) ? fromBody['dryRun'].map(String) : query.getAll('dryRun');
-  const propagationPolicy = fromBody['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined;
-  const orphanDependents = fromBody['orphanDependents'] ?? booleanParam(query, 'orphanDependents');
-  const gracePeriodSeconds = fromBody['gracePeriodSeconds'] ?? nonNegativeInteger(query, 'gracePeriodSeconds');
-  const preconditions = asObject(fromBody['preconditions']);
-
-  const errors: FieldError[] = [...validateDryRun(dryRun)];
-  if (orphanDependents !== undefined && orphanDependents !== null && propagationPolicy !== undefined && propagationPolicy !== null) {
-    errors.push({
-      type: 'FieldValueInvalid',
-      field: 'propagationPolicy',
-      detail: 'orphanDependents and deletionPropagation cannot be both set',
-      value: propagationPolicy,
-    });
-  }
-  if (propagationPolicy !== undefined && propagationPolicy !== null && !PROPAGATION_POLICIES.includes(propagationPolicy as never)) {
-    errors.push({
-      type: 'FieldValueNotSupported',
-      field: 'propagationPolicy',
-      detail: '',
-      value: propagationPolicy,
-      supportedValues: [...PROPAGATION_POLICIES, 'nil'],
-    });
-  }
-  if (gracePeriodSeconds !== undefined && gracePeriodSeconds !== null && typeof gracePeriodSeconds !== 'number') {
-    errors.push({ type: 'FieldValueInvalid', field: 'gracePeriodSeconds', detail: 'must be an integer', value: gracePeriodSeconds });
-  }
-  throwIfInvalid('DeleteOptions', errors);
+  throwIfInvalid('DeleteOptions', validateDryRun(dryRun));
 
   const options: DeleteOptions = { user };
   if (dryRun.length > 0) options.dryRun = true;
+  const propagationPolicy = fromBody['propagationPolicy'] ?? query.get('propagationPolicy');
   if (typeof propagationPolicy === 'string') options.propagationPolicy = propagationPolicy as DeleteOptions['propagationPolicy'];
+  const orphanDependents = fromBody['orphanDependents'] ?? booleanParam(query, 'orphanDependents');
   if (typeof orphanDependents === 'boolean') options.orphanDependents = orphanDependents;
+  const gracePeriodSeconds = fromBody['gracePeriodSeconds'] ?? nonNegativeInteger(query, 'gracePeriodSeconds');
   if (typeof gracePeriodSeconds === 'number') options.gracePeriodSeconds = gracePeriodSeconds;
+  const preconditions = asObject(fromBody['preconditions']);
   if (preconditions) {
     options.preconditions = {};
     if (typeof preconditions['uid'] === 'string') options.preconditions.uid = preconditions['uid'];
