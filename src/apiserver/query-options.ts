@@ -5,6 +5,7 @@
 import type { FieldError, JsonValue, UserInfo } from '../apis/meta.ts';
 import type { DeleteOptions, FieldValidation, ListRequest, PatchOptions, WatchRequest, WriteOptions } from '../registry/store.ts';
 import { badRequest, fieldErrorMessage, invalid } from '../registry/errors.ts';
+import type { TableIncludeObject } from '../registry/table.ts';
 
 const META_GROUP = 'meta.k8s.io';
 
@@ -141,10 +142,8 @@ export function deleteOptionsFrom(query: URLSearchParams, body: JsonValue | unde
   return options;
 }
 
-export type IncludeObject = 'None' | 'Metadata' | 'Object';
-
 /** TableOptions.includeObject: Metadata by default; anything else is a 400. */
-export function includeObjectFrom(query: URLSearchParams): IncludeObject {
+export function includeObjectFrom(query: URLSearchParams): TableIncludeObject {
   const value = query.get('includeObject');
   if (value === null || value === '') return 'Metadata';
   if (value === 'None' || value === 'Metadata' || value === 'Object') return value;
