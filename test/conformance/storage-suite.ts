@@ -184,11 +184,15 @@ export function describeStorageConformance(name: string, setup: ConformanceSetup
       it('does not see keys of another store', async () => {
         const store = await open();
         const other = await open();
+        const othersWatch = await watch(other, { prefix: '/', afterRevision: await other.currentRevision() });
         await store.create('/things/a', bytes('mine'));
         expect(await other.get('/things/a')).toBeUndefined();
         expect((await other.list({ prefix: '/' })).items).toEqual([]);
+        expect(await other.count('/')).toBe(0);
         await other.create('/things/a', bytes('theirs'));
         expect(text((await store.get('/things/a'))!.value)).toBe('mine');
+        await othersWatch.untilKey('/things/a');
+        expect(othersWatch.events.map((event) => text(event.value))).toEqual(['theirs']);
       });
     });
 
@@ -265,12 +269,13 @@ export function describeStorageConformance(name: string, setup: ConformanceSetup
         expect((await store.list({ prefix: '/l/', limit: 10 })).more).toBe(false);
       });
 
-      it('starts after a key that does not exist, and ignores a startAfter before the prefix', async () => {
+      it('starts after a key that does not exist, and handles a startAfter outside the prefix', async () => {
         const store = await open();
         for (const key of ['/s/a', '/s/c', '/s/e']) await store.create(key, bytes(key));
         expect((await store.list({ prefix: '/s/', startAfter: '/s/b' })).items.map((item) => item.key)).toEqual(['/s/c', '/s/e']);
         expect((await store.list({ prefix: '/s/', startAfter: '/a' })).items.map((item) => item.key)).toEqual(['/s/a', '/s/c', '/s/e']);
         expect((await store.list({ prefix: '/s/', startAfter: '/s/e' })).items).toEqual([]);
+        expect((await store.list({ prefix: '/s/', startAfter: '/t' })).items).toEqual([]);
       });
 
       it('reads the state as of an older revision', async () => {
