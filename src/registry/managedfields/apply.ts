@@ -37,9 +37,12 @@ function isKeyOfItem(path: FieldPath): boolean {
 
 /**
  * Removes from `merged` what the manager owned before (`previous`) and nobody owns now, including
- * the maps and items that held it, unless something below them is still owned.
+ * the maps and items that held it, unless something below them is still owned or the
+ * configuration names them itself (an empty list owns nothing but must stay, or the next identical
+ * apply would add it back).
  */
-function prune(schema: Schema, merged: JsonObject, previous: FieldSet, ownedNow: FieldSet): JsonObject {
+function prune(schema: Schema, merged: JsonObject, previous: FieldSet, ownedNow: FieldSet, appliedView: JsonObject): JsonObject {
+  const inConfiguration = compare(schema, {}, appliedView).added;
   const candidates = new FieldSet();
   for (const path of previous.paths()) {
     for (let length = 1; length <= path.length; length++) candidates.insert(path.slice(0, length));
@@ -47,7 +50,7 @@ function prune(schema: Schema, merged: JsonObject, previous: FieldSet, ownedNow:
   const unowned = new FieldSet();
   for (const path of candidates.paths()) {
     const isMetadata = path.length === 1 && path[0] === fieldElement('metadata');
-    if (!isMetadata && !ownedNow.at(path) && !isKeyOfItem(path)) unowned.insert(path);
+    if (!isMetadata && !ownedNow.at(path) && !inConfiguration.has(path) && !isKeyOfItem(path)) unowned.insert(path);
   }
   return removeItems(schema, merged, unowned) as JsonObject;
 }
@@ -92,7 +95,7 @@ export function applyConfiguration(args: ApplyConfigurationArgs): KubeObject {
   let merged = merge(schema, liveView, appliedView) as JsonObject;
   if (previous) {
     const ownedNow = others.reduce((owned, entry) => owned.union(entry.fields), applierFields);
-    merged = prune(schema, merged, previous.fields, ownedNow);
+    merged = prune(schema, merged, previous.fields, ownedNow, appliedView);
   }
 
   const { added, modified, removed } = compare(schema, liveView, merged);

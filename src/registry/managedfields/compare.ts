@@ -47,13 +47,21 @@ export function compare(schema: Schema, lhs: JsonValue, rhs: JsonValue): Compari
   const walk = (path: FieldPath, schema: Schema, lhs: JsonValue | undefined, rhs: JsonValue | undefined): void => {
     const left = lhs === undefined ? undefined : shapeOf(schema, lhs);
     const right = rhs === undefined ? undefined : shapeOf(schema, rhs);
-    const granular = (left ?? right)!.kind !== 'leaf' && (!left || !right || left.kind === right.kind);
-    if (!granular) {
+    if (left && right && left.kind !== right.kind) {
+      // The value changed shape (a map became a scalar, say): it is modified, everything that was
+      // below it is gone and everything below the new value is new.
+      result.modified.insert(path);
+      walkChildren(path, schema, left, undefined);
+      walkChildren(path, schema, undefined, right);
+    } else if ((left ?? right)!.kind === 'leaf') {
       if (lhs === undefined) result.added.insert(path);
       else if (rhs === undefined) result.removed.insert(path);
       else if (!isDeepStrictEqual(lhs, rhs)) result.modified.insert(path);
-      return;
+    } else {
+      walkChildren(path, schema, left, right);
     }
+  };
+  const walkChildren = (path: FieldPath, schema: Schema, left: Shape | undefined, right: Shape | undefined): void => {
     for (const [element, child] of childrenOf(schema, left, right)) {
       const childPath = [...path, element];
       walk(childPath, child.schema, child.lhs, child.rhs);

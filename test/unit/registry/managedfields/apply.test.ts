@@ -201,6 +201,13 @@ describe('applyConfiguration', () => {
     expect(entry(result, 'team-a')!.fieldsV1).toEqual({ 'f:spec': {} });
   });
 
+  it('emptying a set it owned keeps the empty list, so the same apply again changes nothing', () => {
+    const first = apply(undefined, object({ spec: { replicas: 1, tags: ['t1'] } }), 'kubectl');
+    const emptied = apply(first, object({ spec: { replicas: 1, tags: [] } }), 'kubectl', { time: T2 });
+    expect(emptied.spec).toEqual({ replicas: 1, tags: [] });
+    expect(apply(emptied, object({ spec: { replicas: 1, tags: [] } }), 'kubectl', { time: '2026-11-21T06:00:00Z' })).toEqual(emptied);
+  });
+
   it('owns maps in preserve-unknown-fields subtrees key by key', () => {
     const live = apply(undefined, object({ spec: { extra: { a: { x: 1 } } } }), 'team-a');
     const result = apply(live, object({ spec: { extra: { b: 2 } } }), 'team-b');

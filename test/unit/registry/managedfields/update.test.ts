@@ -141,6 +141,15 @@ describe('updateManagedFields', () => {
     ]);
   });
 
+  it('drops ownership of what was below a value that changed shape (map to scalar)', () => {
+    const created = write(undefined, object({ spec: { extra: { e: { deep: 1 } } } }), 'alpha', T0);
+    const flattened = write(created, edit(created, (o) => (o.spec!.extra = { e: 2 })), 'beta', T1);
+    expect(flattened.metadata.managedFields!.map((e) => [e.manager, e.fieldsV1])).toEqual([
+      ['alpha', { 'f:spec': { '.': {}, 'f:extra': {} } }],
+      ['beta', { 'f:spec': { 'f:extra': { 'f:e': {} } } }],
+    ]);
+  });
+
   it('keeps at most ten Update entries, folding the oldest into "ancient-changes"', () => {
     let live = write(undefined, object({ spec: { replicas: 0 } }), 'manager-00', '2026-11-21T05:00:00Z');
     for (let i = 1; i <= 11; i++) {
