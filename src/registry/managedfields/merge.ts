@@ -6,8 +6,9 @@ import type { FieldSet, PathElement } from './field-set.ts';
 import { fieldOf, shapeOf, type ListElements, type Schema } from './shape.ts';
 
 /**
- * The merged order of two associative lists, as upstream orders it: the configuration's items in
- * its order; live-only items stay where they were, before any configured item that followed them.
+ * The merged order of two associative lists, in the manner of structured-merge-diff (not its exact
+ * algorithm): the configuration's items in its order; live-only items stay where they were, ahead
+ * of configured items that followed them, and new items come after the live-only ones before them.
  */
 function mergedOrder(live: ListElements, applied: ListElements): PathElement[] {
   const appliedElements = new Set(applied.map(({ element }) => element));
