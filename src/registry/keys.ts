@@ -26,3 +26,8 @@ export function objectKey(layout: KeyLayout, namespace: string | undefined, name
   }
   return `${resourcePrefix(layout)}${name}`;
 }
+
+/** Orders keys by their UTF-8 bytes, as every storage driver lists them. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}

@@ -175,9 +175,9 @@ function validateOwnerReferences(references: OwnerReference[] | undefined): Fiel
     const parts = (ref.apiVersion ?? '').split('/');
     const version = parts.length === 1 ? parts[0] : parts.length === 2 ? parts[1] : '';
     if (!version) errors.push({ type: 'FieldValueInvalid', field: `${field}.apiVersion`, value: ref.apiVersion ?? '', detail: 'version must not be empty' });
-    if (!ref.kind) errors.push({ type: 'FieldValueInvalid', field: `${field}.kind`, value: ref.kind ?? '', detail: 'must not be empty' });
-    if (!ref.name) errors.push({ type: 'FieldValueInvalid', field: `${field}.name`, value: ref.name ?? '', detail: 'must not be empty' });
-    if (!ref.uid) errors.push({ type: 'FieldValueInvalid', field: `${field}.uid`, value: ref.uid ?? '', detail: 'must not be empty' });
+    if (!ref.kind) errors.push({ type: 'FieldValueInvalid', field: `${field}.kind`, value: ref.kind ?? '', detail: 'kind must not be empty' });
+    if (!ref.name) errors.push({ type: 'FieldValueInvalid', field: `${field}.name`, value: ref.name ?? '', detail: 'name must not be empty' });
+    if (!ref.uid) errors.push({ type: 'FieldValueInvalid', field: `${field}.uid`, value: ref.uid ?? '', detail: 'uid must not be empty' });
     if (ref.controller) {
       const current = `${ref.kind}/${ref.name}`;
       if (controller) {

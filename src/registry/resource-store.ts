@@ -78,6 +78,13 @@ const MAX_RACE_RETRIES = 100;
 /** What a write computed from the stored state: an object to store, or a deletion (emptied finalizers). */
 type Outcome<T> = { object: T; remove: boolean };
 
+/** Names and namespaces become key segments: kube's path-segment rules keep keys unambiguous. */
+function checkPathSegment(value: string, what: 'name' | 'namespace'): void {
+  if (value === '.' || value === '..' || value.includes('/') || value.includes('%')) {
+    throw badRequest(`invalid resource ${what} ${JSON.stringify(value)}: may not be '.' or '..' and may not contain '/' or '%'`);
+  }
+}
+
 function isLostRace(error: unknown): boolean {
   return error instanceof RevisionConflictError || error instanceof KeyNotFoundError || error instanceof KeyExistsError;
 }
@@ -145,11 +152,14 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
 
   /** The namespace a request means: none for cluster-scoped kinds. */
   #scope(namespace: string | undefined): string | undefined {
-    return this.#namespaced ? namespace || undefined : undefined;
+    if (!this.#namespaced || !namespace) return undefined;
+    checkPathSegment(namespace, 'namespace');
+    return namespace;
   }
 
   #key(namespace: string | undefined, name: string): string {
     if (!name) throw badRequest('resource name may not be empty');
+    checkPathSegment(name, 'name');
     const scoped = this.#scope(namespace);
     if (this.#namespaced && !scoped) throw badRequest(`a namespace is required for ${this.declaration.plural}`);
     return objectKey(this.#layout, scoped, name);
@@ -211,6 +221,19 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     const prefix = listPrefix(this.#layout, this.#scope(request.namespace));
     const limit = request.limit && request.limit > 0 ? request.limit : undefined;
     const requested = parseResourceVersion(request.resourceVersion);
+
+    if (requested === 0 && !request.continue && !limit) {
+      // "Any recent state" without pagination: the watch cache answers without a storage round trip.
+      const cached = this.#cache.snapshot(this.#scope(request.namespace));
+      if (cached) {
+        return {
+          apiVersion: this.#strategy.apiVersion,
+          kind: this.declaration.listKind,
+          metadata: { resourceVersion: String(cached.revision) },
+          items: cached.objects.filter((object) => filter.matches(object)),
+        };
+      }
+    }
 
     let revision: number | undefined;
     let startAfter: string | undefined;

@@ -14,6 +14,7 @@ import { parseResourceVersion, waitForRevision } from './resource-version.ts';
 import type { ObjectFilter } from './selectors.ts';
 import { toApiError } from './storage-errors.ts';
 import type { WatchEvent, WatchRequest, WatchSubscription } from './store.ts';
+import { compareKeys } from './keys.ts';
 
 export interface WatchCacheOptions {
   /** Events kept for watches that resume from a resourceVersion (default 10000). */
@@ -317,6 +318,17 @@ export class WatchCache<T extends KubeObject> {
         },
       },
     };
+  }
+
+  /**
+   * The cached objects under a namespace (undefined: all), sorted by key, and the revision they are
+   * current at; undefined until the cache has loaded. Serves `list?resourceVersion=0` (any recent state).
+   */
+  snapshot(namespace: string | undefined): { objects: T[]; revision: number } | undefined {
+    if (!this.#synced) return undefined;
+    const prefix = listPrefix(this.#config.layout, namespace);
+    const keys = [...this.#objects.keys()].filter((key) => key.startsWith(prefix)).sort(compareKeys);
+    return { objects: keys.map((key) => structuredClone(this.#objects.get(key)!)), revision: this.#revision };
   }
 
   async #ensureSynced(): Promise<void> {

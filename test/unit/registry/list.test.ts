@@ -106,7 +106,8 @@ describe('list', () => {
     expect(names(exact)).not.toContain('later');
     const notOlder = await store.list({ resourceVersion: old, resourceVersionMatch: 'NotOlderThan' });
     expect(names(notOlder)).toContain('later');
-    expect(names(await store.list({ resourceVersion: '0' }))).toContain('later');
+    const any = await store.list({ resourceVersion: '0' });
+    expect(Number(any.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(old));
     await storage.compact(await storage.currentRevision());
     expect(await statusOf(() => store.list({ resourceVersion: old, resourceVersionMatch: 'Exact' }))).toMatchObject({
       code: 410,
@@ -144,6 +145,21 @@ describe('list', () => {
     const { store } = setup({}, undefined, gadgets);
     await store.create(undefined, { ...widget('g1'), kind: 'Gadget' }, { user });
     expect(names(await store.list({ namespace: 'whatever' }))).toEqual(['g1']);
+  });
+
+  test('resourceVersion=0 is served from the watch cache; storage down otherwise means 503', async () => {
+    const { store, storage } = await populated();
+    await store.whenSynced();
+    await storage.close();
+    expect(names(await store.list({ resourceVersion: '0', namespace: 'ns1', labelSelector: 'app=x' }))).toEqual(['a', 'c']);
+    expect(await statusOf(() => store.list({}))).toMatchObject({ code: 503, reason: 'ServiceUnavailable' });
+    expect((await statusOf(() => store.get('ns1', 'a'))).code).toBe(503);
+  });
+
+  test('names and namespaces with path separators: 400', async () => {
+    const { store } = setup();
+    expect((await statusOf(() => store.get('ns1', 'a/b'))).code).toBe(400);
+    expect((await statusOf(() => store.list({ namespace: '..' }))).code).toBe(400);
   });
 
   test('get of a missing object: 404 with the qualified resource name', async () => {
