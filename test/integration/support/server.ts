@@ -16,7 +16,8 @@ import { Registry } from '../../../src/registry/registry.ts';
 import { createResourceStore } from '../../../src/registry/resource-store.ts';
 import type { SubresourceHandler } from '../../../src/registry/store.ts';
 import type { WatchCacheOptions } from '../../../src/registry/watch-cache.ts';
-import { createStorage, type Storage } from '../../../src/storage/index.ts';
+import { createStorage, instrumentStorage, type Storage } from '../../../src/storage/index.ts';
+import { ApiServerMetrics } from '../../../src/apiserver/metrics.ts';
 
 export const SERVICE_DNS_NAME = 'tenancy-apiserver.kamaji-system.svc';
 
@@ -103,7 +104,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  const storage = await createStorage({ driver: 'memory' });
+  const metrics = new ApiServerMetrics();
+  const storage = instrumentStorage(await createStorage({ driver: 'memory' }), metrics.observeStorage);
   const registry = new Registry(
     allDeclarations.map((declaration) => ({
       store: createResourceStore(declaration, storage, { defaulting: { defaultDataStore: 'default' }, logger, ...(options.watchCache ? { watchCache: options.watchCache } : {}) }),
@@ -122,6 +124,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     openapi: { v2: buildOpenAPIV2(), v3: new Map([['tenancy.kamaji.io/v1alpha1', buildOpenAPIV3()]]) },
     version: versionInfo('0.1.0'),
     logger,
+    metrics,
   });
   const serving = issueCertificate(p.servingCA, {
     commonName: SERVICE_DNS_NAME,
