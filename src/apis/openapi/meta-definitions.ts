@@ -24,6 +24,8 @@ export const metaNames = {
 } as const;
 
 const str = (description: string): OpenAPISchema => ({ type: 'string', description });
+/** Upstream gives required string fields an empty-string default. */
+const requiredStr = (description: string): OpenAPISchema => ({ type: 'string', description, default: '' });
 const int64 = (description: string): OpenAPISchema => ({ type: 'integer', format: 'int64', description });
 const int32 = (description: string): OpenAPISchema => ({ type: 'integer', format: 'int32', description });
 const bool = (description: string): OpenAPISchema => ({ type: 'boolean', description });
@@ -47,12 +49,12 @@ export const metaDefinitions: Record<string, OpenAPISchema> = {
     description: 'Condition contains details for one aspect of the current state of an API resource.',
     required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
     properties: {
-      lastTransitionTime: described(ref(metaNames.time), 'When the condition last changed from one status to another.'),
-      message: str('Human readable details about the transition.'),
+      lastTransitionTime: { ...described(ref(metaNames.time), 'When the condition last changed from one status to another.'), default: {} },
+      message: requiredStr('Human readable details about the transition.'),
       observedGeneration: int64('The .metadata.generation the condition was set for.'),
-      reason: str('Programmatic identifier, in CamelCase, of the reason for the last transition.'),
-      status: str('Status of the condition: True, False or Unknown.'),
-      type: str('Type of the condition, in CamelCase or foo.example.com/CamelCase.'),
+      reason: requiredStr('Programmatic identifier, in CamelCase, of the reason for the last transition.'),
+      status: requiredStr('Status of the condition: True, False or Unknown.'),
+      type: requiredStr('Type of the condition, in CamelCase or foo.example.com/CamelCase.'),
     },
   },
   [metaNames.deleteOptions]: {
@@ -125,7 +127,7 @@ export const metaDefinitions: Record<string, OpenAPISchema> = {
       managedFields: {
         type: 'array',
         description: 'Which workflow manages which fields. Internal to the server.',
-        items: ref(metaNames.managedFieldsEntry),
+        items: { ...ref(metaNames.managedFieldsEntry), default: {} },
         'x-kubernetes-list-type': 'atomic',
       },
       name: str('Name, unique within a namespace. Cannot be updated.'),
@@ -133,7 +135,7 @@ export const metaDefinitions: Record<string, OpenAPISchema> = {
       ownerReferences: {
         type: 'array',
         description: 'Objects this object depends on; it is garbage collected when they are all deleted.',
-        items: ref(metaNames.ownerReference),
+        items: { ...ref(metaNames.ownerReference), default: {} },
         'x-kubernetes-list-map-keys': ['uid'],
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-patch-merge-key': 'uid',
@@ -149,12 +151,12 @@ export const metaDefinitions: Record<string, OpenAPISchema> = {
     description: 'OwnerReference identifies an owning object, in the same namespace or cluster-scoped.',
     required: ['apiVersion', 'kind', 'name', 'uid'],
     properties: {
-      apiVersion: str('API version of the referent.'),
+      apiVersion: requiredStr('API version of the referent.'),
       blockOwnerDeletion: bool('When true, foreground deletion of the owner waits for this object.'),
       controller: bool('When true, this reference points to the managing controller.'),
-      kind: str('Kind of the referent.'),
-      name: str('Name of the referent.'),
-      uid: str('UID of the referent.'),
+      kind: requiredStr('Kind of the referent.'),
+      name: requiredStr('Name of the referent.'),
+      uid: requiredStr('UID of the referent.'),
     },
     'x-kubernetes-map-type': 'atomic',
   },
@@ -180,10 +182,13 @@ export const metaDefinitions: Record<string, OpenAPISchema> = {
     properties: {
       apiVersion: apiVersionProperty,
       code: int32('Suggested HTTP return code; 0 if not set.'),
-      details: described(ref(metaNames.statusDetails), 'Extended data about the reason; depends on reason.'),
+      details: {
+        ...described(ref(metaNames.statusDetails), 'Extended data about the reason; depends on reason.'),
+        'x-kubernetes-list-type': 'atomic',
+      },
       kind: kindProperty,
       message: str('Human-readable description of the status.'),
-      metadata: described(ref(metaNames.listMeta), 'Standard list metadata.'),
+      metadata: { ...described(ref(metaNames.listMeta), 'Standard list metadata.'), default: {} },
       reason: str('Machine-readable reason for a Failure status, in CamelCase.'),
       status: str('Success or Failure.'),
     },
@@ -205,7 +210,7 @@ export const metaDefinitions: Record<string, OpenAPISchema> = {
       causes: {
         type: 'array',
         description: 'Causes of the error, e.g. every invalid field.',
-        items: ref(metaNames.statusCause),
+        items: { ...ref(metaNames.statusCause), default: {} },
         'x-kubernetes-list-type': 'atomic',
       },
       group: str('Group of the resource the status concerns.'),
@@ -225,12 +230,15 @@ export const metaDefinitions: Record<string, OpenAPISchema> = {
     description: 'Event represents a single event to a watched resource.',
     required: ['type', 'object'],
     properties: {
-      object: described(
-        ref(metaNames.rawExtension),
-        'The object: for ADDED and MODIFIED its new state, for DELETED its last state, for BOOKMARK ' +
-          'only its resourceVersion, for ERROR a Status.',
-      ),
-      type: str('ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.'),
+      object: {
+        ...described(
+          ref(metaNames.rawExtension),
+          'The object: for ADDED and MODIFIED its new state, for DELETED its last state, for BOOKMARK ' +
+            'only its resourceVersion, for ERROR a Status.',
+        ),
+        default: {},
+      },
+      type: requiredStr('ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.'),
     },
     ...perGroupVersion('WatchEvent'),
   },

@@ -42,7 +42,7 @@ function queryParameter(parameter: QueryParameter): OpenAPIV2.GeneralParameterOb
 
 function pathParameters(route: Route, kind: string): OpenAPIV2.Parameters {
   return [
-    ...route.pathParameters.map((name): OpenAPIV2.GeneralParameterObject => ({
+    ...[...route.pathParameters].sort().map((name): OpenAPIV2.GeneralParameterObject => ({
       name,
       in: 'path',
       required: true,
@@ -56,7 +56,7 @@ function pathParameters(route: Route, kind: string): OpenAPIV2.Parameters {
 
 function operation(route: Route, tag: string): OpenAPIV2.OperationObject<KubernetesOperationExtensions> {
   const parameters: OpenAPIV2.Parameters = queryParametersFor(route.action).map(queryParameter);
-  if (route.body) parameters.unshift({ name: 'body', in: 'body', required: route.body.required, schema: ref(route.body.definition) });
+  if (route.body) parameters.unshift({ name: 'body', in: 'body', ...(route.body.required ? { required: true } : {}), schema: ref(route.body.definition) });
   const responses: OpenAPIV2.ResponsesObject = { '401': { description: 'Unauthorized' } };
   for (const [code, response] of Object.entries(route.responses)) {
     responses[code] = { description: response.description, schema: ref(response.definition) };

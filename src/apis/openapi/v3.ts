@@ -48,7 +48,7 @@ function queryParameter(parameter: QueryParameter): OpenAPIV3.ParameterObject {
 
 function pathParameters(route: Route, kind: string): OpenAPIV3.ParameterObject[] {
   return [
-    ...route.pathParameters.map((name): OpenAPIV3.ParameterObject => ({
+    ...[...route.pathParameters].sort().map((name): OpenAPIV3.ParameterObject => ({
       name,
       in: 'path',
       required: true,
@@ -74,7 +74,7 @@ function operation(route: Route, tag: string): OpenAPIV3.OperationObject<Kuberne
       ? {
           requestBody: {
             content: Object.fromEntries(route.consumes.map((type) => [type, { schema: refSchema(route.body!.definition) }])),
-            required: route.body.required,
+            ...(route.body.required ? { required: true } : {}),
           },
         }
       : {}),
