@@ -4,7 +4,7 @@ import type { DataStore } from './datastore/types.ts';
 import { validateDataStoreCreate, validateDataStoreUpdate } from './datastore/validation.ts';
 import type { ResourceDeclaration } from './declaration.ts';
 import { group, version } from './group.ts';
-import { whenBothSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
+import { updateWhenSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
 
 export type { ContentRef, DataStore, DataStoreDriver, DataStoreSpec, DataStoreStatus } from './datastore/types.ts';
 
@@ -30,5 +30,5 @@ export const dataStoreDeclaration: ResourceDeclaration<DataStore> = {
   // Nothing is computed: every DataStore default is a schema default.
   defaultOnCreate: () => {},
   validateCreate: whenSchemaValid(dataStoreSchema, validateDataStoreCreate),
-  validateUpdate: whenBothSchemaValid(dataStoreSchema, validateDataStoreUpdate),
+  validateUpdate: updateWhenSchemaValid(dataStoreSchema, validateDataStoreUpdate, validateDataStoreCreate),
 };

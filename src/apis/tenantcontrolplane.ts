@@ -1,7 +1,7 @@
 // The TenantControlPlane kind, declared once. Everything else derives from this object.
 import type { ResourceDeclaration } from './declaration.ts';
 import { group, version } from './group.ts';
-import { defaultWhenSchemaValid, whenBothSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
+import { defaultWhenSchemaValid, updateWhenSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
 import { defaultTenantControlPlane } from './tenantcontrolplane/defaults.ts';
 import { tenantControlPlaneSchema } from './tenantcontrolplane/schema.ts';
 import type { TenantControlPlane } from './tenantcontrolplane/types.ts';
@@ -37,5 +37,5 @@ export const tenantControlPlaneDeclaration: ResourceDeclaration<TenantControlPla
   ],
   defaultOnCreate: defaultWhenSchemaValid(tenantControlPlaneSchema, defaultTenantControlPlane),
   validateCreate: whenSchemaValid(tenantControlPlaneSchema, validateTenantControlPlaneCreate),
-  validateUpdate: whenBothSchemaValid(tenantControlPlaneSchema, validateTenantControlPlaneUpdate),
+  validateUpdate: updateWhenSchemaValid(tenantControlPlaneSchema, validateTenantControlPlaneUpdate, validateTenantControlPlaneCreate),
 };

@@ -9,12 +9,20 @@ export function whenSchemaValid<T>(schema: JSONSchemaProps, rules: (object: T) =
   return (object) => (validateAgainstSchema(schema, object).length === 0 ? rules(object) : []);
 }
 
-export function whenBothSchemaValid<T>(
+/**
+ * Update rules compare the new object with the stored one. A stored object the schema no longer
+ * accepts (the schema was tightened since) cannot be compared field by field; the new object then
+ * gets the create rules, so it is still checked on its own.
+ */
+export function updateWhenSchemaValid<T>(
   schema: JSONSchemaProps,
-  rules: (object: T, old: T) => FieldError[],
+  update: (object: T, old: T) => FieldError[],
+  create: (object: T) => FieldError[],
 ): (object: T, old: T) => FieldError[] {
-  return (object, old) =>
-    validateAgainstSchema(schema, object).length === 0 && validateAgainstSchema(schema, old).length === 0 ? rules(object, old) : [];
+  return (object, old) => {
+    if (validateAgainstSchema(schema, object).length > 0) return [];
+    return validateAgainstSchema(schema, old).length === 0 ? update(object, old) : create(object);
+  };
 }
 
 /** Computed defaults read typed fields too; an object the schema rejects is left as it is. */

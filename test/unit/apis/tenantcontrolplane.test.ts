@@ -346,6 +346,14 @@ describe('validation on update', () => {
     expect(updateErrors(becomesLB, clusterIP)).toEqual([]);
   });
 
+  test('a stored object the schema no longer accepts: the new object still gets the create rules', () => {
+    const old = stored();
+    const legacy = withSpec(old, (s) => (s.dataStoreSchema = 'legacy-with-dash'));
+    expect(updateErrors(withSpec(old, (s) => (s.networkProfile!.clusterDomain = 'nodot')), legacy)).toEqual([
+      'spec.networkProfile.clusterDomain: FieldValueInvalid',
+    ]);
+  });
+
   test('create-time rules also hold on update', () => {
     const old = stored();
     expect(updateErrors(withSpec(old, (s) => (s.networkProfile!.dnsServiceIPs = ['192.168.0.10'])), old)).toEqual([
