@@ -206,6 +206,7 @@ export function request(server: TestServer, path: string, options: RequestOption
         ...(options.identity?.certificate ? { cert: options.identity.certificate.certificate, key: options.identity.certificate.privateKey } : {}),
         headers: {
           ...(body !== undefined && !options.headers?.['Content-Type'] ? { 'Content-Type': 'application/json' } : {}),
+          ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}),
           ...options.identity?.headers,
           ...options.headers,
         },
