@@ -1,10 +1,12 @@
 // etcd driver over the etcd3 package. Keys live under a configurable prefix; revisions are etcd's
 // own (mod revisions), so every replica on the same etcd agrees on them.
 //
-// Reads and writes use etcd3's raw KV client (transactions with compares), and watches use raw gRPC
-// watch streams, one per Storage watch, instead of etcd3's Watcher: that one silently reconnects and
-// resumes from the revision in the last response header, which skips historical events that had
-// not arrived yet, and it turns etcd's compaction cancel into an error without the compact revision.
+// Reads and writes use etcd3's raw KV client, with requests shaped exactly as kube-apiserver's, so
+// kine (which understands only those shapes: one mod-revision compare per txn, no sort options)
+// serves them too. Watches use raw gRPC watch streams, one per Storage watch, instead of etcd3's
+// Watcher: that one silently reconnects and resumes from the revision in the last response header,
+// which skips historical events not yet delivered, and it reports etcd's compaction cancel as an
+// error without the compact revision.
 import type { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
@@ -198,11 +200,10 @@ export class EtcdStorage implements Storage {
           range_end: end,
           limit,
           ...(revision !== undefined && { revision }),
-          sort_order: 'Ascend',
-          sort_target: 'Key',
         }),
       revision,
     );
+    // etcd returns a range sorted by key already.
     const items = response.kvs.map((kv) => this.#toStoredValue(kv));
     // etcd counts every key in the range, not only the returned ones.
     const remaining = Number(response.count) - items.length;
@@ -224,7 +225,7 @@ export class EtcdStorage implements Storage {
     const etcdKey = this.#etcdKey(key);
     const response = await this.#call(() =>
       this.#client.kv.txn({
-        compare: [{ key: etcdKey, target: 'Create', result: 'Equal', create_revision: 0 }],
+        compare: [{ key: etcdKey, target: 'Mod', result: 'Equal', mod_revision: 0 }],
         success: [{ request_put: { key: etcdKey, value: Buffer.from(value) } }],
       }),
     );
@@ -235,34 +236,42 @@ export class EtcdStorage implements Storage {
 
   async update(key: string, value: Uint8Array, expectedModRevision: number): Promise<StoredValue> {
     const etcdKey = this.#etcdKey(key);
+    await this.#refuseImpossibleRevision(key, expectedModRevision);
     const response = await this.#call(() =>
       this.#client.kv.txn({
-        compare: this.#expectRevision(etcdKey, expectedModRevision),
+        compare: [this.#modRevisionIs(etcdKey, expectedModRevision)],
         success: [{ request_put: { key: etcdKey, value: Buffer.from(value), prev_kv: true } }],
         failure: [{ request_range: { key: etcdKey } }],
       }),
     );
-    if (!response.succeeded) this.#throwPreconditionFailed(key, response.responses[0]?.response_range.kvs[0]);
-    const previous = response.responses[0]!.response_put.prev_kv;
-    return {
-      key,
-      value,
-      createRevision: Number(previous.create_revision),
-      modRevision: Number(response.header.revision),
-    };
+    if (!response.succeeded) this.#throwPreconditionFailed(key, response.responses[0]?.response_range?.kvs[0]);
+    const modRevision = Number(response.header.revision);
+    // kine leaves out prev_kv; the value just written, read at its own revision, has the same createRevision.
+    const previous = response.responses[0]?.response_put.prev_kv ?? (await this.#readAt(etcdKey, modRevision));
+    return { key, value, createRevision: Number(previous?.create_revision), modRevision };
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<StoredValue> {
     const etcdKey = this.#etcdKey(key);
+    if (expectedModRevision !== undefined) await this.#refuseImpossibleRevision(key, expectedModRevision);
     const response = await this.#call(() =>
-      this.#client.kv.txn({
-        compare: this.#expectRevision(etcdKey, expectedModRevision),
-        success: [{ request_delete_range: { key: etcdKey, prev_kv: true } }],
-        failure: [{ request_range: { key: etcdKey } }],
-      }),
+      this.#client.kv.txn(
+        expectedModRevision === undefined
+          ? // Read and delete in one txn: the read shows the value the delete removed.
+            { success: [{ request_range: { key: etcdKey } }, { request_delete_range: { key: etcdKey, prev_kv: true } }] }
+          : {
+              compare: [this.#modRevisionIs(etcdKey, expectedModRevision)],
+              success: [{ request_delete_range: { key: etcdKey, prev_kv: true } }],
+              failure: [{ request_range: { key: etcdKey } }],
+            },
+      ),
     );
-    if (!response.succeeded) this.#throwPreconditionFailed(key, response.responses[0]?.response_range.kvs[0]);
-    const previous = response.responses[0]!.response_delete_range.prev_kvs[0]!;
+    if (!response.succeeded) this.#throwPreconditionFailed(key, response.responses[0]?.response_range?.kvs[0]);
+    // etcd answers with the read and the delete; kine with the delete alone, its prev_kvs filled in.
+    const previous =
+      response.responses.find((op) => op.response_delete_range)?.response_delete_range.prev_kvs[0] ??
+      response.responses.find((op) => op.response_range)?.response_range.kvs[0];
+    if (!previous) throw new KeyNotFoundError(`key ${key} not found`, key);
     return { ...this.#toStoredValue(previous), modRevision: Number(response.header.revision) };
   }
 
@@ -320,7 +329,8 @@ export class EtcdStorage implements Storage {
   }
 
   async currentRevision(): Promise<number> {
-    const response = await this.#call(() => this.#client.kv.range({ key: this.#prefixBytes, count_only: true }));
+    // Any read carries the store's revision; reading the prefix key itself is the cheapest one.
+    const response = await this.#call(() => this.#client.kv.range({ key: this.#prefixBytes }));
     return Number(response.header.revision);
   }
 
@@ -355,7 +365,7 @@ export class EtcdStorage implements Storage {
 
   async ping(): Promise<void> {
     await this.#call(() =>
-      this.#client.kv.range({ key: this.#prefixBytes, count_only: true }, { deadline: Date.now() + this.#pingTimeoutMs }),
+      this.#client.kv.range({ key: this.#prefixBytes }, { deadline: Date.now() + this.#pingTimeoutMs }),
     );
   }
 
@@ -382,7 +392,7 @@ export class EtcdStorage implements Storage {
   async #readableAt(revision: number): Promise<boolean> {
     this.#requireOpen();
     try {
-      await this.#client.kv.range({ key: this.#prefixBytes, revision, count_only: true });
+      await this.#client.kv.range({ key: this.#prefixBytes, revision });
       return true;
     } catch (error) {
       if (isCompacted(error)) return false;
@@ -394,14 +404,24 @@ export class EtcdStorage implements Storage {
     if (this.#closed) throw new StorageUnavailableError('etcd storage is closed');
   }
 
-  /** The key exists and, when a revision is expected, was last written at exactly that revision. */
-  #expectRevision(etcdKey: Buffer, expectedModRevision: number | undefined) {
-    return [
-      { key: etcdKey, target: 'Version' as const, result: 'Greater' as const, version: 0 },
-      ...(expectedModRevision === undefined
-        ? []
-        : [{ key: etcdKey, target: 'Mod' as const, result: 'Equal' as const, mod_revision: expectedModRevision }]),
-    ];
+  #modRevisionIs(etcdKey: Buffer, expectedModRevision: number) {
+    return { key: etcdKey, target: 'Mod' as const, result: 'Equal' as const, mod_revision: expectedModRevision };
+  }
+
+  /**
+   * An absent key has mod revision 0 in etcd's compares, so "expect revision 0" would match it and
+   * write. No stored key has a revision below 1: answer such an expectation without writing.
+   */
+  async #refuseImpossibleRevision(key: string, expectedModRevision: number): Promise<void> {
+    if (expectedModRevision >= 1) return;
+    const current = await this.get(key);
+    if (!current) throw new KeyNotFoundError(`key ${key} not found`, key);
+    throw new RevisionConflictError(key, current.modRevision);
+  }
+
+  async #readAt(etcdKey: Buffer, revision: number): Promise<IKeyValue | undefined> {
+    const response = await this.#call(() => this.#client.kv.range({ key: etcdKey, revision }), revision);
+    return response.kvs[0];
   }
 
   #throwPreconditionFailed(key: string, current: IKeyValue | undefined): never {
@@ -439,7 +459,8 @@ export class EtcdStorage implements Storage {
         value: prevValue ?? new Uint8Array(),
         ...(prevValue && { prevValue }),
         modRevision: Number(event.kv.mod_revision),
-        createRevision: Number(previous?.create_revision ?? 0),
+        // etcd keeps the create revision in prev_kv; kine in the event's own kv.
+        createRevision: Number(previous?.create_revision ?? 0) || Number(event.kv.create_revision),
       };
     }
     return {
