@@ -13,6 +13,7 @@ export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
 export const FINALIZER_ORPHAN = 'orphan';
 export const FINALIZER_FOREGROUND = 'foregroundDeletion';
+const STANDARD_FINALIZERS = new Set([FINALIZER_ORPHAN, FINALIZER_FOREGROUND, 'kubernetes']);
 
 // utilrand's alphabet: no vowels (no accidental words) and no look-alike characters.
 const GENERATED_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -232,4 +233,22 @@ export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta, rule
     }
   }
   return errors;
+}
+
+/**
+ * Warnings (not errors) for finalizers a write adds without a `domain/path` form, as kube-apiserver
+ * sends them; finalizers the object already had are not repeated.
+ */
+export function finalizerWarnings(meta: ObjectMeta, old?: ObjectMeta): string[] {
+  const before = new Set(old?.finalizers ?? []);
+  return (meta.finalizers ?? [])
+    .filter((f) => !before.has(f) && !STANDARD_FINALIZERS.has(f))
+    .filter((f) => {
+      const slash = f.indexOf('/');
+      return slash <= 0 || slash === f.length - 1 || checkDns1123Subdomain(f.slice(0, slash)).length > 0;
+    })
+    .map(
+      (f) =>
+        `metadata.finalizers: ${JSON.stringify(f)}: prefer a domain-qualified finalizer name including a path (/) to avoid accidental conflicts with other finalizer writers`,
+    );
 }

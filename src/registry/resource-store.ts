@@ -15,7 +15,14 @@ import { checkPreconditions, finalizersForDeletion, markAsDeleting, shouldDelete
 import { ApiError, badRequest, conflict, invalid, notFound, OBJECT_MODIFIED, type ResourceName } from './errors.ts';
 import { listPrefix, objectKey } from './keys.ts';
 import { applyConfiguration, updateManagedFields } from './managedfields/index.ts';
-import { ensureNameMatches, ensureNamespaceMatches, generateName, type NameFormat, rfc3339Seconds } from './object-meta.ts';
+import {
+  ensureNameMatches,
+  ensureNamespaceMatches,
+  finalizerWarnings,
+  generateName,
+  type NameFormat,
+  rfc3339Seconds,
+} from './object-meta.ts';
 import { applyJsonPatch, applyMergePatch } from './patch.ts';
 import {
   continueTooOld,
@@ -76,7 +83,7 @@ const GENERATE_NAME_ATTEMPTS = 8;
 const MAX_RACE_RETRIES = 100;
 
 /** What a write computed from the stored state: an object to store, or a deletion (emptied finalizers). */
-type Outcome<T> = { object: T; remove: boolean };
+type Outcome<T> = { object: T; remove: boolean; warnings: string[] };
 
 /** Names and namespaces become key segments: kube's path-segment rules keep keys unambiguous. */
 function checkPathSegment(value: string, what: 'name' | 'namespace'): void {
@@ -310,11 +317,16 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     const warnings = this.#strategy.dropUnknownFields(object, options.fieldValidation);
     const manager = fieldManagerOf(options);
     const created = await this.#createObject(namespace, object, options, (o) => this.#managedFields(undefined, o, manager, 'main'));
-    return { object: created, warnings, created: true };
+    return { object: created.object, warnings: [...warnings, ...created.warnings], created: true };
   }
 
   /** BeforeCreate, validation, admission and the write; `track` sets managedFields on the final object. */
-  async #createObject(namespace: string | undefined, object: T, options: WriteOptions, track: (object: T) => void): Promise<T> {
+  async #createObject(
+    namespace: string | undefined,
+    object: T,
+    options: WriteOptions,
+    track: (object: T) => void,
+  ): Promise<{ object: T; warnings: string[] }> {
     this.#strategy.applyDefaults(object);
     ensureNamespaceMatches(object.metadata, this.#scope(namespace));
     this.#strategy.prepareForCreate(object, this.#clock());
@@ -324,12 +336,13 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     const name = object.metadata.name ?? '';
     this.#invalid(name, this.#strategy.validateCreate(object));
     await this.#admit({ operation: 'CREATE', object, user: options.user, dryRun: Boolean(options.dryRun) });
-    if (options.dryRun) return object;
+    const warnings = finalizerWarnings(object.metadata);
+    if (options.dryRun) return { object, warnings };
 
     for (let attempt = 1; ; attempt++) {
       const key = this.#key(object.metadata.namespace, object.metadata.name!);
       try {
-        return this.#decode(await this.#storage.create(key, encodeObject(object)));
+        return { object: this.#decode(await this.#storage.create(key, encodeObject(object))), warnings };
       } catch (error) {
         if (!(error instanceof KeyExistsError) || generate === undefined) throw this.#fail(error, object.metadata.name!);
         if (attempt >= GENERATE_NAME_ATTEMPTS) throw this.#generateNameConflict(object.metadata.name!);
@@ -379,7 +392,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
       this.#managedFields(existing, next, manager, target);
       return next;
     });
-    return { object: written, warnings, created: false };
+    return { object: written.object, warnings: [...warnings, ...written.warnings], created: false };
   }
 
   /** kube reports this one on the resource (not the kind) with Go's rendering of a zero uint64. */
@@ -418,7 +431,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
       this.#managedFields(existing, next, manager, target);
       return next;
     });
-    return { object: written, warnings, created: false };
+    return { object: written.object, warnings: [...warnings, ...written.warnings], created: false };
   }
 
   /** Patches are unconditional unless they set metadata.resourceVersion themselves. */
@@ -470,7 +483,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
         delete object.metadata.resourceVersion;
         try {
           const created = await this.#createObject(namespace, object, options, () => {});
-          return { object: created, warnings, created: true };
+          return { object: created.object, warnings: [...warnings, ...created.warnings], created: true };
         } catch (error) {
           // Someone created it meanwhile: apply to theirs.
           if (error instanceof ApiError && error.reason === 'AlreadyExists' && attempt < MAX_RACE_RETRIES) continue;
@@ -485,7 +498,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
         }
         return this.#strategy.prepareForUpdate(object, existing, target);
       });
-      return { object: written, warnings, created: false };
+      return { object: written.object, warnings: [...warnings, ...written.warnings], created: false };
     }
   }
 
@@ -498,7 +511,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     name: string,
     options: WriteOptions,
     produce: (existing: T) => Promise<T>,
-  ): Promise<T> {
+  ): Promise<{ object: T; warnings: string[] }> {
     const key = this.#key(namespace, name);
     const compute = async (current: StoredValue | undefined): Promise<Outcome<T>> => {
       if (!current) throw notFound(this.#resource, name);
@@ -506,12 +519,13 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
       const object = await produce(structuredClone(existing));
       this.#invalid(name, this.#strategy.validateUpdate(object, existing));
       await this.#admit({ operation: 'UPDATE', object, oldObject: existing, user: options.user, dryRun: Boolean(options.dryRun) });
-      return { object, remove: shouldDeleteDuringUpdate(object) };
+      return { object, remove: shouldDeleteDuringUpdate(object), warnings: finalizerWarnings(object.metadata, existing.metadata) };
     };
 
     if (options.dryRun) {
       const current = await this.#call(name, () => this.#storage.get(key));
-      return (await compute(current)).object;
+      const { object, warnings } = await compute(current);
+      return { object, warnings };
     }
     for (let attempt = 1; ; attempt++) {
       let outcome: Outcome<T> | undefined;
@@ -523,10 +537,11 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
           return outcome.remove ? undefined : encodeObject(outcome.object);
         }),
       );
-      if (!outcome?.remove) return this.#decode(stored!);
+      if (!outcome?.remove) return { object: this.#decode(stored!), warnings: outcome?.warnings ?? [] };
       try {
         const deleted = await this.#storage.delete(key, base!.modRevision);
-        return { ...outcome.object, metadata: { ...outcome.object.metadata, resourceVersion: String(deleted.modRevision) } };
+        const object = { ...outcome.object, metadata: { ...outcome.object.metadata, resourceVersion: String(deleted.modRevision) } };
+        return { object, warnings: outcome.warnings };
       } catch (error) {
         if (!isLostRace(error) || attempt >= MAX_RACE_RETRIES) throw this.#fail(error, name);
       }

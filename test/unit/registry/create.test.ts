@@ -147,6 +147,15 @@ describe('create', () => {
     ]);
   });
 
+  test('finalizers without a domain/path form are accepted with a warning', async () => {
+    const { store } = setup();
+    const body = widget('a', { size: 2 }, { metadata: { name: 'a', finalizers: ['keep', 'example.com/keep', 'orphan'] } });
+    const { warnings } = await store.create('ns1', body, { user });
+    expect(warnings).toEqual([
+      'metadata.finalizers: "keep": prefer a domain-qualified finalizer name including a path (/) to avoid accidental conflicts with other finalizer writers',
+    ]);
+  });
+
   test('annotations above 256 KiB: 422 Too long', async () => {
     const { store } = setup();
     const body = widget('a');

@@ -135,6 +135,14 @@ describe('update', () => {
     expect(kept.metadata.generation).toBe(2);
   });
 
+  test('only finalizers the update adds are warned about', async () => {
+    const { store } = setup();
+    const a = (await store.create('ns1', widget('a', { size: 2 }, { metadata: { name: 'a', finalizers: ['old'] } }), { user })).object;
+    const { warnings } = await store.update('ns1', 'a', { ...a, metadata: { ...a.metadata, finalizers: ['old', 'new'] } }, { user });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^metadata\.finalizers: "new": prefer a domain-qualified finalizer name/);
+  });
+
   test('dryRun update answers the result but stores nothing', async () => {
     const { store, storage } = setup();
     const a = await created(store);
