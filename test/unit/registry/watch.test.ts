@@ -233,6 +233,21 @@ describe('watch', () => {
     expect((e2!.object as KubeObject).metadata.name).toBe('a');
   });
 
+  test('graceful deletion: MODIFIED when marked, DELETED when the last finalizer goes', async () => {
+    const { store } = setup();
+    const w = await watching(store, { resourceVersion: '0' });
+    await store.create('ns1', widget('a', { size: 2 }, { metadata: { name: 'a', finalizers: ['example.com/keep'] } }), { user });
+    const marked = (await store.delete('ns1', 'a', { user })).object;
+    const [added, modified] = await w.next(2);
+    expect(added!.type).toBe('ADDED');
+    expect(modified!.type).toBe('MODIFIED');
+    expect((modified!.object as KubeObject).metadata.deletionTimestamp).toBe(marked.metadata.deletionTimestamp);
+    const removed = await store.update('ns1', 'a', { ...marked, metadata: { ...marked.metadata, finalizers: [] } }, { user });
+    const [deleted] = await w.next();
+    expect(deleted!.type).toBe('DELETED');
+    expect(rv(deleted!)).toBe(removed.object.metadata.resourceVersion);
+  });
+
   test('dryRun writes emit nothing', async () => {
     const { store } = setup();
     const w = await watching(store, { resourceVersion: '0' });
