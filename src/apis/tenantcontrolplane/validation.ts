@@ -26,12 +26,19 @@ export function validateTenantControlPlaneCreate(tcp: TenantControlPlane): Field
 
 export function validateTenantControlPlaneUpdate(tcp: TenantControlPlane, old: TenantControlPlane): FieldError[] {
   const errors: FieldError[] = [];
-  errors.push(...validateVersion(tcp.spec.kubernetes.version, old.spec.kubernetes.version));
+  const version = tcp.spec.kubernetes.version;
+  // An unchanged version stays acceptable even if the supported range has moved since. A change is
+  // judged from the installed version, so an upgrade that never finished can be taken back.
+  if (version !== old.spec.kubernetes.version) {
+    const installed = old.status?.kubernetesResources?.version?.version;
+    errors.push(...validateVersion(version, installed || old.spec.kubernetes.version));
+  }
   errors.push(...validateSpec(tcp.spec));
   errors.push(...validateTransitions(tcp.spec, old.spec));
   return errors;
 }
 
+/** `oldVersion`: the version running now (undefined on create). */
 function validateVersion(version: string, oldVersion: string | undefined): FieldError[] {
   const field = 'spec.kubernetes.version';
   const parsed = parseKubernetesVersion(version);
@@ -96,7 +103,9 @@ function validateNetwork(spec: TenantControlPlaneSpec): FieldError[] {
   validateDualStack(validateCidrList(network.podCidrs, `${base}.podCidrs`, errors), `${base}.podCidrs`, errors);
   validateCidrList(network.loadBalancerSourceRanges, `${base}.loadBalancerSourceRanges`, errors);
 
-  const effectiveServiceCidrs = network.serviceCidrs?.length ? serviceCidrs : [network.serviceCidr ?? ''].flatMap((c) => parseCidr(c) ?? []);
+  // serviceCidrs wins over the deprecated serviceCidr, as in Kamaji.
+  const legacyServiceCidr = network.serviceCidr ? parseCidr(network.serviceCidr) : undefined;
+  const effectiveServiceCidrs = network.serviceCidrs?.length ? serviceCidrs : legacyServiceCidr ? [legacyServiceCidr] : [];
   (network.dnsServiceIPs ?? []).forEach((ip, i) => {
     const field = `${base}.dnsServiceIPs[${i}]`;
     if (!ipFamily(ip)) errors.push({ type: 'FieldValueInvalid', field, value: ip, detail: 'must be a valid IP address' });

@@ -300,6 +300,21 @@ describe('validation on update', () => {
     ]);
   });
 
+  test('version: an upgrade that has not finished can be taken back to the installed version', () => {
+    const running = stored({ kubernetes: { version: 'v1.32.4', kubelet: {} } });
+    running.status = { kubernetesResources: { version: { version: 'v1.32.4', status: 'Ready' } } };
+    const upgrading = withSpec(running, (s) => (s.kubernetes.version = 'v1.33.0'));
+    expect(updateErrors(withSpec(upgrading, (s) => (s.kubernetes.version = 'v1.32.4')), upgrading)).toEqual([]);
+    // Still judged from the installed v1.32: going below it is a downgrade.
+    expect(updateErrors(withSpec(upgrading, (s) => (s.kubernetes.version = 'v1.31.0')), upgrading)).toEqual(['spec.kubernetes.version: FieldValueForbidden']);
+  });
+
+  test('version: an unchanged version is not re-checked against the supported range', () => {
+    const old = stored();
+    old.spec.kubernetes.version = 'v1.29.0';
+    expect(updateErrors(withSpec(old, (s) => (s.controlPlane.deployment!.replicas = 3)), old)).toEqual([]);
+  });
+
   test('dataStoreSchema, dataStoreUsername and clusterDomain are immutable', () => {
     const old = stored();
     const errors = admitUpdate(
