@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { ObjectMeta } from '../../apis/meta.ts';
-import { apiErrorMessage, type KubeClient } from './kube-client.ts';
+import { apiErrorMessage, kubeTime, type KubeClient } from './kube-client.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -104,9 +104,4 @@ export class ManagementEventRecorder implements EventRecorder {
   #forgetOld(now: number): void {
     for (const [key, seen] of this.#seen) if (now - seen.lastSeen > AGGREGATION_WINDOW_MS) this.#seen.delete(key);
   }
-}
-
-/** metav1.Time: RFC 3339 to the second. */
-export function kubeTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

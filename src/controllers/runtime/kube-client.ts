@@ -68,3 +68,8 @@ export async function deleteObject(client: KubeClient, ref: ObjectRef): Promise<
     throw error;
   }
 }
+
+/** metav1.Time: RFC 3339 to the second. */
+export function kubeTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,85 @@
+// Step 2: every certificate, key and kubeconfig Secret, in dependency order (CAs first), and their
+// references in status.certificates, status.kubeconfig and status.addons.konnectivity.
+import type { TenantControlPlaneStatus } from '../../apis/index.ts';
+import type { KeyPairPem } from '../../pki/index.ts';
+import {
+  apiServerCertificateSpec,
+  apiServerKubeletClientSpec,
+  caSpec,
+  frontProxyCASpec,
+  frontProxyClientSpec,
+  keyPair,
+  konnectivityCertificateSpec,
+  serviceAccountSpec,
+} from './certificates.ts';
+import { ensureGeneratedSecret, type EnsuredSecret, type GeneratedSecretSpec } from './generated-secret.ts';
+import {
+  adminKubeconfigSpec,
+  controllerManagerKubeconfigSpec,
+  konnectivityKubeconfigSpec,
+  schedulerKubeconfigSpec,
+} from './kubeconfigs.ts';
+import type { Endpoint } from './service.ts';
+import type { PassContext } from './step.ts';
+
+type SecretStatus = { lastUpdate?: string };
+
+export interface Credentials {
+  ca: KeyPairPem;
+  /** super-admin.svc: the kubeconfig the controllers use to reach the tenant. */
+  adminKubeconfigs: Record<string, string>;
+}
+
+export async function reconcileCredentials(ctx: PassContext, endpoint: Endpoint, clusterIP: string | undefined): Promise<Credentials> {
+  const { tcp } = ctx;
+  const previous = ctx.status;
+  const ensure = async (spec: GeneratedSecretSpec, previousStatus: SecretStatus | undefined) => {
+    const secret = await ensureGeneratedSecret(ctx.managementClient, tcp, spec);
+    if (secret.regenerated && secret.regenerated !== 'missing') {
+      ctx.events.record(tcp, 'Normal', 'SecretRegenerated', `Secret ${secret.name} regenerated: ${secret.regenerated}`);
+    }
+    ctx.checksums[secret.name] = secret.checksum;
+    return { secret, status: secretStatus(secret, previousStatus) };
+  };
+
+  const ca = await ensure(caSpec(), previous.certificates?.ca);
+  const caPair = keyPair(ca.secret.data, 'ca.crt', 'ca.key');
+  const frontProxyCA = await ensure(frontProxyCASpec(), previous.certificates?.frontProxyCA);
+  const frontProxyPair = keyPair(frontProxyCA.secret.data, 'front-proxy-ca.crt', 'front-proxy-ca.key');
+  const sa = await ensure(serviceAccountSpec(), previous.certificates?.sa);
+  const apiServer = await ensure(apiServerCertificateSpec(tcp, caPair, endpoint, clusterIP), previous.certificates?.apiServer);
+  const kubeletClient = await ensure(apiServerKubeletClientSpec(caPair), previous.certificates?.apiServerKubeletClient);
+  const frontProxyClient = await ensure(frontProxyClientSpec(frontProxyPair), previous.certificates?.frontProxyClient);
+  const admin = await ensure(adminKubeconfigSpec(tcp, caPair, endpoint), previous.kubeconfig?.admin);
+  const controllerManager = await ensure(controllerManagerKubeconfigSpec(tcp, caPair), previous.kubeconfig?.controllerManager);
+  const scheduler = await ensure(schedulerKubeconfigSpec(tcp, caPair), previous.kubeconfig?.scheduler);
+
+  ctx.status.certificates = {
+    ca: ca.status,
+    frontProxyCA: frontProxyCA.status,
+    sa: sa.status,
+    apiServer: apiServer.status,
+    apiServerKubeletClient: kubeletClient.status,
+    frontProxyClient: frontProxyClient.status,
+  };
+  ctx.status.kubeconfig = { admin: admin.status, controllerManager: controllerManager.status, scheduler: scheduler.status };
+
+  if (tcp.spec.addons?.konnectivity) {
+    const konnectivity = previous.addons?.konnectivity;
+    const certificate = await ensure(konnectivityCertificateSpec(caPair), konnectivity?.certificate);
+    const kubeconfig = await ensure(
+      konnectivityKubeconfigSpec(tcp, caPair, keyPair(certificate.secret.data, 'tls.crt', 'tls.key')),
+      konnectivity?.kubeconfig,
+    );
+    ctx.status.addons = {
+      ...ctx.status.addons,
+      konnectivity: { ...konnectivity, enabled: true, certificate: certificate.status, kubeconfig: kubeconfig.status },
+    };
+  }
+  return { ca: caPair, adminKubeconfigs: admin.secret.data };
+}
+
+function secretStatus(secret: EnsuredSecret, previous: SecretStatus | undefined): NonNullable<NonNullable<TenantControlPlaneStatus['certificates']>['ca']> {
+  const lastUpdate = secret.lastUpdate ?? previous?.lastUpdate;
+  return { secretName: secret.name, checksum: secret.checksum, ...(lastUpdate ? { lastUpdate } : {}) };
+}

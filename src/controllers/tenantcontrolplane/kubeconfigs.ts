@@ -1,0 +1,122 @@
+// Step 2b: the kubeconfigs of the admin, kube-controller-manager, kube-scheduler and the
+// konnectivity server, each with a client certificate signed by the tenant CA.
+import { parse } from 'yaml';
+import type { TenantControlPlane } from '../../apis/index.ts';
+import { buildKubeconfig, issueCertificate, type KeyPairPem } from '../../pki/index.ts';
+import { CLUSTER_ADMINS_GROUP } from './certificates.ts';
+import type { GeneratedSecretSpec } from './generated-secret.ts';
+import { checksum } from './names.ts';
+import { apiServerPort, formatEndpoint, serviceHost, type Endpoint } from './service.ts';
+
+/** The client certificates (PEM) of every user in a kubeconfig. */
+export function kubeconfigClientCertificates(kubeconfigYaml: string): string[] {
+  const config = parse(kubeconfigYaml) as { users?: { user?: { 'client-certificate-data'?: string } }[] } | null;
+  return (config?.users ?? []).map((entry) => Buffer.from(entry.user?.['client-certificate-data'] ?? '', 'base64').toString());
+}
+
+function clientKubeconfig(
+  tcp: TenantControlPlane,
+  ca: KeyPairPem,
+  server: string,
+  user: { commonName: string; organizations?: string[] },
+): string {
+  const issued = issueCertificate(ca, { ...user, usages: ['client'] });
+  return buildKubeconfig({
+    clusterName: tcp.metadata.name ?? 'kubernetes',
+    server,
+    caCertificate: ca.certificate,
+    userName: user.commonName.replace(/^system:/, '').replace(/:/g, '-'),
+    clientCertificate: issued.certificate,
+    clientKey: issued.privateKey,
+  }).yaml;
+}
+
+function kubeconfigSpec(
+  purpose: GeneratedSecretSpec['purpose'],
+  component: string,
+  ca: KeyPairPem,
+  inputs: object,
+  keys: string[],
+  generate: () => Record<string, string>,
+): GeneratedSecretSpec {
+  return {
+    purpose,
+    component,
+    inputs: { ca: checksum(ca.certificate), ...inputs },
+    keys,
+    issuer: ca.certificate,
+    certificatesIn: (data) => keys.flatMap((key) => kubeconfigClientCertificates(data[key] ?? '')),
+    generate,
+  };
+}
+
+/** Server URL tenants use: the endpoint (advertised address wins when set). */
+export function tenantServerUrl(tcp: TenantControlPlane, endpoint: Endpoint): string {
+  const advertised = tcp.spec.networkProfile?.advertiseAddress;
+  return `https://${formatEndpoint(advertised ? { host: advertised, port: endpoint.port } : endpoint)}`;
+}
+
+/** Server URL inside the management cluster: the Service's DNS name. */
+export function inClusterServerUrl(tcp: TenantControlPlane): string {
+  return `https://${serviceHost(tcp)}:${apiServerPort(tcp)}`;
+}
+
+export const ADMIN_KUBECONFIG_KEYS = ['admin.conf', 'super-admin.conf', 'admin.svc', 'super-admin.svc'];
+
+export function adminKubeconfigSpec(tcp: TenantControlPlane, ca: KeyPairPem, endpoint: Endpoint): GeneratedSecretSpec {
+  const server = tenantServerUrl(tcp, endpoint);
+  const svcServer = inClusterServerUrl(tcp);
+  const admin = { commonName: 'kubernetes-admin', organizations: [CLUSTER_ADMINS_GROUP] };
+  const superAdmin = { commonName: 'kubernetes-super-admin', organizations: ['system:masters'] };
+  return kubeconfigSpec('adminKubeconfig', 'admin-kubeconfig', ca, { server, svcServer }, ADMIN_KUBECONFIG_KEYS, () => ({
+    'admin.conf': clientKubeconfig(tcp, ca, server, admin),
+    'super-admin.conf': clientKubeconfig(tcp, ca, server, superAdmin),
+    'admin.svc': clientKubeconfig(tcp, ca, svcServer, admin),
+    'super-admin.svc': clientKubeconfig(tcp, ca, svcServer, superAdmin),
+  }));
+}
+
+/** kube-controller-manager and kube-scheduler run beside kube-apiserver and reach it on loopback. */
+function localServerUrl(tcp: TenantControlPlane): string {
+  return `https://127.0.0.1:${apiServerPort(tcp)}`;
+}
+
+export function controllerManagerKubeconfigSpec(tcp: TenantControlPlane, ca: KeyPairPem): GeneratedSecretSpec {
+  const server = localServerUrl(tcp);
+  return kubeconfigSpec('controllerManagerKubeconfig', 'controller-manager-kubeconfig', ca, { server }, ['controller-manager.conf'], () => ({
+    'controller-manager.conf': clientKubeconfig(tcp, ca, server, { commonName: 'system:kube-controller-manager' }),
+  }));
+}
+
+export function schedulerKubeconfigSpec(tcp: TenantControlPlane, ca: KeyPairPem): GeneratedSecretSpec {
+  const server = localServerUrl(tcp);
+  return kubeconfigSpec('schedulerKubeconfig', 'scheduler-kubeconfig', ca, { server }, ['scheduler.conf'], () => ({
+    'scheduler.conf': clientKubeconfig(tcp, ca, server, { commonName: 'system:kube-scheduler' }),
+  }));
+}
+
+/** The konnectivity server authenticates to kube-apiserver with the konnectivity certificate. */
+export function konnectivityKubeconfigSpec(
+  tcp: TenantControlPlane,
+  ca: KeyPairPem,
+  konnectivityCertificate: KeyPairPem,
+): GeneratedSecretSpec {
+  const server = `https://localhost:${apiServerPort(tcp)}`;
+  return kubeconfigSpec(
+    'konnectivityKubeconfig',
+    'konnectivity-kubeconfig',
+    ca,
+    { server, certificate: checksum(konnectivityCertificate.certificate) },
+    ['konnectivity-server.conf'],
+    () => ({
+      'konnectivity-server.conf': buildKubeconfig({
+        clusterName: tcp.metadata.name ?? 'kubernetes',
+        server,
+        caCertificate: ca.certificate,
+        userName: 'konnectivity-server',
+        clientCertificate: konnectivityCertificate.certificate,
+        clientKey: konnectivityCertificate.privateKey,
+      }).yaml,
+    }),
+  );
+}
