@@ -12,7 +12,13 @@ deploy_coredns() {
 # the Kamaji etcd's address and client certificate, and the CA the APIService trusts.
 write_kamaji_overlay() {
   local overlay="$CLUSTER_DIR/deploy" base ca_bundle
-  mkdir -p "$overlay"
+  mkdir -p "$overlay/files"
+  # kustomize reads generator files only from within the overlay.
+  cp "$CLUSTER_DIR/serving/tls.crt" "$CLUSTER_DIR/serving/tls.key" "$overlay/files/"
+  cp "$KAMAJI_ETCD_DIR/ca.crt" "$overlay/files/etcd-ca.crt"
+  cp "$KAMAJI_ETCD_DIR/root.crt" "$overlay/files/etcd-root.crt"
+  cp "$KAMAJI_ETCD_DIR/root.key" "$overlay/files/etcd-root.key"
+  chmod 600 "$overlay"/files/*.key
   base="$(realpath --relative-to="$overlay" "$REPO_ROOT/deploy/apiservice")"
   ca_bundle="$(base64 -w0 < "$CLUSTER_DIR/serving/ca.crt")"
   cat > "$overlay/kustomization.yaml" <<YAML
@@ -28,14 +34,14 @@ secretGenerator:
     namespace: kamaji-system
     type: kubernetes.io/tls
     files:
-      - tls.crt=$CLUSTER_DIR/serving/tls.crt
-      - tls.key=$CLUSTER_DIR/serving/tls.key
+      - tls.crt=files/tls.crt
+      - tls.key=files/tls.key
   - name: tenancy-apiserver-storage
     namespace: kamaji-system
     files:
-      - ca.crt=$KAMAJI_ETCD_DIR/ca.crt
-      - tls.crt=$KAMAJI_ETCD_DIR/root.crt
-      - tls.key=$KAMAJI_ETCD_DIR/root.key
+      - ca.crt=files/etcd-ca.crt
+      - tls.crt=files/etcd-root.crt
+      - tls.key=files/etcd-root.key
 configMapGenerator:
   - name: tenancy-apiserver-config
     namespace: kamaji-system
@@ -56,8 +62,8 @@ apiservice_available() {
 }
 
 deploy_kamaji() {
-  if [[ ! -f "$REPO_ROOT/deploy/apiservice/kustomization.yaml" ]]; then
-    log "    deploy/apiservice does not exist yet: Kamaji-TS not deployed"; return
+  if [[ ! -f "$REPO_ROOT/deploy/apiservice/kustomization.yaml" || ! -f "$REPO_ROOT/src/main.ts" ]]; then
+    log "    deploy/apiservice or src/main.ts does not exist yet: Kamaji-TS not deployed"; return
   fi
   write_kamaji_overlay
   kubectl_admin apply -k "$CLUSTER_DIR/deploy" >/dev/null
@@ -65,6 +71,16 @@ deploy_kamaji() {
   if [[ "${KAMAJI_IMAGE_CHANGED:-false}" == true ]]; then
     kubectl_admin -n kamaji-system rollout restart deployment/tenancy-apiserver >/dev/null
   fi
-  kubectl_admin -n kamaji-system rollout status deployment/tenancy-apiserver --timeout=300s
-  wait_until "APIService v1alpha1.tenancy.kamaji.io Available" 300 apiservice_available
+  if ! kubectl_admin -n kamaji-system rollout status deployment/tenancy-apiserver --timeout=300s ||
+    ! wait_until_or_fail 120 apiservice_available; then
+    kubectl_admin -n kamaji-system get pods -o wide || true
+    kubectl_admin -n kamaji-system logs deployment/tenancy-apiserver --tail=40 || true
+    kubectl_admin get apiservice v1alpha1.tenancy.kamaji.io -o yaml || true
+    die "Kamaji-TS did not become Available (pods, logs and APIService above)"
+  fi
+}
+
+wait_until_or_fail() {
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do ((SECONDS < deadline)) || return 1; sleep 1; done
 }
