@@ -142,14 +142,52 @@ function validateExposure(spec: TenantControlPlaneSpec): FieldError[] {
       if (value !== undefined) errors.push({ type: 'FieldValueForbidden', field, detail: 'may only be set when spec.controlPlane.service.serviceType is LoadBalancer' });
     }
   }
-  (service.additionalPorts ?? []).forEach((port, i) => {
-    if (reservedPortNames.includes(port.name)) {
-      errors.push({ type: 'FieldValueInvalid', field: `spec.controlPlane.service.additionalPorts[${i}].name`, value: port.name, detail: `must not be one of the ports Kamaji manages: ${reservedPortNames.join(', ')}` });
-    }
-  });
-  if (spec.controlPlane.ingress && spec.controlPlane.gateway) {
+  errors.push(...validateServicePorts(spec));
+  const ingress = spec.controlPlane.ingress;
+  if (ingress && spec.controlPlane.gateway) {
     errors.push({ type: 'FieldValueForbidden', field: 'spec.controlPlane.gateway', detail: 'ingress and gateway are mutually exclusive: set only one of them' });
   }
+  // Kamaji accepts an Ingress without a hostname and then fails to reconcile it; say so up front.
+  if (ingress) {
+    const field = 'spec.controlPlane.ingress.hostname';
+    if (!ingress.hostname) errors.push({ type: 'FieldValueRequired', field, detail: 'the Ingress needs the host name tenants use to reach kube-apiserver' });
+    else if (!isHostWithOptionalPort(ingress.hostname)) {
+      errors.push({ type: 'FieldValueInvalid', field, value: ingress.hostname, detail: 'must be a DNS name, optionally followed by :port' });
+    }
+  }
+  return errors;
+}
+
+function isHostWithOptionalPort(value: string): boolean {
+  const match = /^([^:]+)(?::(\d{1,5}))?$/.exec(value);
+  if (!match) return false;
+  const port = match[2] === undefined ? 1 : Number(match[2]);
+  return isDNS1123Subdomain(match[1]!) && port >= 1 && port <= 65535;
+}
+
+/**
+ * kube-apiserver, konnectivity and the additional ports share one Service, which refuses two
+ * ports with the same number and protocol: report the clash here rather than in a failing reconcile.
+ */
+function validateServicePorts(spec: TenantControlPlaneSpec): FieldError[] {
+  const errors: FieldError[] = [];
+  const taken = new Map<string, string>();
+  const claim = (port: number, protocol: string, field: string) => {
+    const key = `${port}/${protocol}`;
+    const owner = taken.get(key);
+    if (owner) errors.push({ type: 'FieldValueDuplicate', field, value: port, detail: `port ${key} is already used by ${owner}` });
+    else taken.set(key, field);
+  };
+  claim(spec.networkProfile?.port ?? 6443, 'TCP', 'spec.networkProfile.port');
+  const konnectivity = spec.addons?.konnectivity;
+  if (konnectivity) claim(konnectivity.server?.port ?? 8132, 'TCP', 'spec.addons.konnectivity.server.port');
+  (spec.controlPlane.service.additionalPorts ?? []).forEach((port, i) => {
+    const base = `spec.controlPlane.service.additionalPorts[${i}]`;
+    if (reservedPortNames.includes(port.name)) {
+      errors.push({ type: 'FieldValueInvalid', field: `${base}.name`, value: port.name, detail: `must not be one of the ports Kamaji manages: ${reservedPortNames.join(', ')}` });
+    }
+    claim(port.port, port.protocol ?? 'TCP', `${base}.port`);
+  });
   return errors;
 }
 

@@ -249,6 +249,30 @@ describe('validation on create', () => {
     ]);
   });
 
+  test('Service ports may not clash: kube-apiserver, konnectivity and additional ports', () => {
+    const spec = (additionalPorts: { name: string; port: number; protocol?: 'TCP' | 'UDP' }[], konnectivityPort = 8132): Partial<TenantControlPlaneSpec> => ({
+      controlPlane: { service: { serviceType: 'ClusterIP', additionalPorts } },
+      addons: { konnectivity: { server: { port: konnectivityPort } } },
+    });
+    expect(createErrors(tcp(spec([{ name: 'metrics', port: 9090 }, { name: 'dns', port: 6443, protocol: 'UDP' }])))).toEqual([]);
+    const errors = admitCreate(declaration, tcp(spec([{ name: 'a', port: 6443 }, { name: 'b', port: 9090 }, { name: 'c', port: 9090 }], 6443))).errors;
+    expect(summary(errors)).toEqual([
+      'spec.addons.konnectivity.server.port: FieldValueDuplicate',
+      'spec.controlPlane.service.additionalPorts[0].port: FieldValueDuplicate',
+      'spec.controlPlane.service.additionalPorts[2].port: FieldValueDuplicate',
+    ]);
+    expect(errors[0]!.detail).toBe('port 6443/TCP is already used by spec.networkProfile.port');
+  });
+
+  test('an Ingress needs a hostname, optionally with a port', () => {
+    const ingress = (hostname?: string) =>
+      tcp({ controlPlane: { service: { serviceType: 'ClusterIP' }, ingress: hostname === undefined ? {} : { hostname } } });
+    expect(createErrors(ingress('api.tenant.example.com'))).toEqual([]);
+    expect(createErrors(ingress('api.tenant.example.com:443'))).toEqual([]);
+    expect(createErrors(ingress())).toEqual(['spec.controlPlane.ingress.hostname: FieldValueRequired']);
+    expect(createErrors(ingress('https://api.example.com'))).toEqual(['spec.controlPlane.ingress.hostname: FieldValueInvalid']);
+  });
+
   test('schema rules: enums, required fields, identifiers', () => {
     const errors = admitCreate(
       declaration,
