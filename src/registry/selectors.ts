@@ -67,13 +67,20 @@ class LabelParser {
 
   parse(): LabelRequirement[] {
     const requirements: LabelRequirement[] = [];
-    if (this.#peek().kind === 'end') return requirements;
+    const first = this.#peek();
+    if (first.kind === 'end') return requirements;
+    if (first.kind !== 'identifier' && first.text !== '!') throw this.#unexpected(first, "!, identifier, or 'end of string'");
     for (;;) {
-      requirements.push(this.#requirement());
+      try {
+        requirements.push(this.#requirement());
+      } catch (error) {
+        throw new Error(`unable to parse requirement: ${(error as Error).message}`);
+      }
       const next = this.#next();
       if (next.kind === 'end') return requirements;
-      if (next.text !== ',') throw this.#unexpected(next, "','");
-      if (this.#peek().kind === 'end') throw this.#unexpected(this.#peek(), 'identifier');
+      if (next.text !== ',') throw this.#unexpected(next, "',' or 'end of string'");
+      const after = this.#peek();
+      if (after.kind !== 'identifier' && after.text !== '!') throw this.#unexpected(after, "identifier after ','");
     }
   }
 
@@ -183,7 +190,7 @@ export function parseLabelSelector(selector: string | undefined): LabelSelector 
   try {
     requirements = new LabelParser(selector ?? '').parse();
   } catch (error) {
-    throw badRequest(`unable to parse requirement: ${(error as Error).message}`);
+    throw badRequest((error as Error).message);
   }
   return {
     empty: requirements.length === 0,

@@ -43,7 +43,9 @@ describe('label selectors', () => {
     for (const bad of ['env in (prod', 'a=b=c', ',a', 'a,', 'in in', 'a b', 'bad key!=x', 'a=bad value!', 'n>x']) {
       expect(badRequestOf(() => parseLabelSelector(bad)).code, bad).toBe(400);
     }
-    expect(badRequestOf(() => parseLabelSelector('env in (prod')).message).toMatch(/^unable to parse requirement: /);
+    expect(badRequestOf(() => parseLabelSelector('env in (prod')).message).toMatch(/^unable to parse requirement: found '', expected: /);
+    expect(badRequestOf(() => parseLabelSelector('a,')).message).toBe("found '', expected: identifier after ','");
+    expect(badRequestOf(() => parseLabelSelector(',a')).message).toBe("found ',', expected: !, identifier, or 'end of string'");
   });
 });
 
