@@ -8,9 +8,9 @@
 // which skips historical events not yet delivered, and it reports etcd's compaction cancel as an
 // error without the compact revision.
 import type { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
-import type { IDuplexStream, IEvent, IKeyValue, IOptions, IWatchRequest, IWatchResponse } from 'etcd3';
+import type { IDuplexStream, IEvent, IKeyValue, IWatchRequest, IWatchResponse } from 'etcd3';
+import { etcdClientOptions, validateEtcdPrefix, type EtcdStorageOptions } from './etcd-options.ts';
 import {
   CompactedError,
   FutureRevisionError,
@@ -32,24 +32,7 @@ import type {
   WatchOptions,
 } from './storage.ts';
 
-export interface EtcdTlsConfig {
-  /** CA bundle that signed etcd's serving certificate: PEM text or a file path. */
-  ca: string;
-  /** Client certificate for etcd's client-cert auth: PEM text or a file path (with `key`). */
-  cert?: string;
-  /** The client certificate's private key: PEM text or a file path (with `cert`). */
-  key?: string;
-}
-
-export interface EtcdStorageOptions {
-  /** e.g. ['https://10.0.0.1:2379']; a bare host:port is allowed too. */
-  endpoints: string[];
-  /** Every key is stored under it. Starts and ends with '/', printable ASCII, no '..'. */
-  prefix: string;
-  tls?: EtcdTlsConfig;
-  /** How long ping() waits for etcd (default 5 s). */
-  pingTimeoutMs?: number;
-}
+export { validateEtcdPrefix, type EtcdStorageOptions, type EtcdTlsConfig } from './etcd-options.ts';
 
 /** etcd3 types its watch stream narrowly; at runtime it is grpc-js's ClientDuplexStream, an EventEmitter. */
 type WatchStream = IDuplexStream<IWatchRequest, IWatchResponse> & Pick<EventEmitter, 'removeAllListeners'>;
@@ -57,81 +40,6 @@ type WatchStream = IDuplexStream<IWatchRequest, IWatchResponse> & Pick<EventEmit
 const DEFAULT_PING_TIMEOUT_MS = 5_000;
 const COMPACTED_MESSAGE = 'required revision has been compacted';
 const FUTURE_REVISION_MESSAGE = 'required revision is a future revision';
-
-/** Throws an Error naming the field when the prefix cannot safely namespace keys. */
-export function validateEtcdPrefix(prefix: string): void {
-  const problem = !prefix.startsWith('/')
-    ? 'must start with "/"'
-    : !prefix.endsWith('/')
-      ? 'must end with "/"'
-      : prefix.includes('..')
-        ? 'must not contain ".."'
-        : !/^[\x21-\x7e]+$/.test(prefix)
-          ? 'must contain only printable ASCII characters without spaces'
-          : undefined;
-  if (problem) throw new Error(`etcd storage: prefix ${JSON.stringify(prefix)} ${problem}`);
-}
-
-/** Accepts http://host:port, https://host:port or host:port; returns whether it asks for TLS. */
-function validateEndpoint(endpoint: string, index: number): boolean {
-  const field = `etcd storage: endpoints[${index}] ${JSON.stringify(endpoint)}`;
-  let url: URL;
-  try {
-    url = new URL(endpoint.includes('://') ? endpoint : `http://${endpoint}`);
-  } catch {
-    throw new Error(`${field} is not a valid host:port or URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${field} must use http or https`);
-  if (url.port === '') throw new Error(`${field} must name a port`);
-  if (url.pathname !== '/' || url.search !== '' || url.username !== '') {
-    throw new Error(`${field} must be only a scheme, host and port`);
-  }
-  return url.protocol === 'https:';
-}
-
-/** PEM text is used as is; anything else is read as a file path. */
-function loadPem(value: string, field: string): Buffer {
-  if (value.includes('-----BEGIN ')) return Buffer.from(value);
-  try {
-    return readFileSync(value);
-  } catch (error) {
-    throw new Error(`etcd storage: tls.${field}: cannot read ${value}: ${(error as Error).message}`);
-  }
-}
-
-function clientOptions(options: EtcdStorageOptions): IOptions {
-  if (!Array.isArray(options.endpoints) || options.endpoints.length === 0) {
-    throw new Error('etcd storage: endpoints must list at least one etcd endpoint');
-  }
-  const wantsTls = options.endpoints.map(validateEndpoint);
-  const { tls } = options;
-  if (!tls && wantsTls.some(Boolean)) {
-    throw new Error('etcd storage: https endpoints need tls.ca (the CA that signed etcd\'s certificate)');
-  }
-  if (tls && (tls.cert === undefined) !== (tls.key === undefined)) {
-    throw new Error('etcd storage: tls.cert and tls.key must be given together');
-  }
-  return {
-    hosts: options.endpoints,
-    // etcd answers large lists and watch batches in one message; gRPC's default 4 MiB cap would
-    // fail them (Kubernetes lifts the cap the same way).
-    grpcOptions: {
-      'grpc.max_receive_message_length': -1,
-      // Without keepalive, a watch on an etcd that vanished without closing the connection would
-      // wait forever. Pings only while calls are open, and no more often than etcd's 5 s minimum.
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-    },
-    ...(tls && {
-      credentials: {
-        rootCertificate: loadPem(tls.ca, 'ca'),
-        ...(tls.cert !== undefined && tls.key !== undefined
-          ? { certChain: loadPem(tls.cert, 'cert'), privateKey: loadPem(tls.key, 'key') }
-          : {}),
-      },
-    }),
-  };
-}
 
 /** The smallest key greater than every key starting with `prefix` (etcd's range_end for a prefix). */
 function prefixEnd(prefix: Buffer): Buffer {
@@ -172,7 +80,7 @@ export class EtcdStorage implements Storage {
     this.prefix = options.prefix;
     this.#prefixBytes = Buffer.from(options.prefix);
     this.#pingTimeoutMs = options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
-    this.#client = new Etcd3(clientOptions(options));
+    this.#client = new Etcd3(etcdClientOptions(options));
   }
 
   async get(key: string): Promise<StoredValue | undefined> {

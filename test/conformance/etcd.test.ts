@@ -43,6 +43,18 @@ describe('etcd', () => {
     }
   });
 
+  it('fails over to a live endpoint when another one is down', async () => {
+    const dead = await startEtcdServer();
+    await dead.stop();
+    const store = new EtcdStorage({ endpoints: [dead.endpoint, server.endpoint], prefix: uniquePrefix() });
+    try {
+      for (let i = 0; i < 12; i++) await store.create(`/f/${i}`, Buffer.from('x'));
+      expect(await store.count('/f/')).toBe(12);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports an unreachable etcd as StorageUnavailableError', async () => {
     const stopped = await startEtcdServer();
     await stopped.stop();
