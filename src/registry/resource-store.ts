@@ -462,6 +462,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     const warnings = this.#strategy.dropUnknownFields(applied, options.fieldValidation);
     ensureNamespaceMatches(applied.metadata, this.#scope(namespace));
     ensureNameMatches(applied.metadata, name, this.#scope(namespace));
+    this.#strategy.trimAppliedConfiguration(applied, target);
     const merge = (live: T | undefined) =>
       applyConfiguration({
         live,

@@ -158,6 +158,24 @@ export class WriteStrategy<T extends KubeObject = KubeObject> {
     return next;
   }
 
+  /**
+   * Cuts an applied configuration down to what the target may own, before ownership is computed:
+   * otherwise an Apply entry would claim fields that are never stored (status sent to the main
+   * resource) or conflict with the controller that owns them.
+   */
+  trimAppliedConfiguration(applied: T, target: WriteTarget): void {
+    if (!this.declaration.statusSubresource) return;
+    if (target === 'main') {
+      delete applied.status;
+      return;
+    }
+    const { name, namespace } = applied.metadata;
+    for (const field of Object.keys(applied)) {
+      if (!['apiVersion', 'kind', 'metadata', 'status'].includes(field)) delete applied[field];
+    }
+    applied.metadata = { ...(name !== undefined ? { name } : {}), ...(namespace !== undefined ? { namespace } : {}) };
+  }
+
   validateCreate(object: T): FieldError[] {
     return [
       ...validateObjectMeta(object.metadata, this.#metaRules),

@@ -179,4 +179,29 @@ describe('server-side apply', () => {
     const { store } = await withWidget();
     expect((await statusOf(() => store.patch('ns1', 'a', 'apply', 'a: [b', { user, fieldManager: 'm' }))).code).toBe(400);
   });
+
+  test('status in a main-resource apply is neither stored nor owned, and does not conflict with the status owner', async () => {
+    const { store } = setup();
+    await store.patch('ns1', 'a', 'apply', config({ size: 2 }), { user, fieldManager: 'kubectl' });
+    await store.patch('ns1', 'a', 'apply', JSON.stringify({ apiVersion: 'example.kamaji.io/v1', kind: 'Widget', metadata: { name: 'a' }, status: { phase: 'Ready' } }), {
+      user,
+      fieldManager: 'controller',
+      target: 'status',
+    });
+    const withStatus = JSON.stringify({ apiVersion: 'example.kamaji.io/v1', kind: 'Widget', metadata: { name: 'a' }, spec: { size: 2 }, status: { phase: 'Broken' } });
+    const { object } = await store.patch('ns1', 'a', 'apply', withStatus, { user, fieldManager: 'kubectl' });
+    expect(object.status).toEqual({ phase: 'Ready' });
+    const kubectlEntry = object.metadata.managedFields!.find((e) => e.manager === 'kubectl')!;
+    expect(kubectlEntry.fieldsV1).not.toHaveProperty('f:status');
+  });
+
+  test('a status apply owns only status, whatever else the configuration carries', async () => {
+    const { store } = await withWidget();
+    const config = { apiVersion: 'example.kamaji.io/v1', kind: 'Widget', metadata: { name: 'a', labels: { x: 'y' } }, spec: { size: 9 }, status: { phase: 'Ready' } };
+    const { object } = await store.patch('ns1', 'a', 'apply', JSON.stringify(config), { user, fieldManager: 'controller', target: 'status' });
+    expect(object.spec!.size).toBe(2);
+    expect(object.metadata.labels).toBeUndefined();
+    const entry = object.metadata.managedFields!.find((e) => e.manager === 'controller')!;
+    expect(Object.keys(entry.fieldsV1)).toEqual(['f:status']);
+  });
 });
