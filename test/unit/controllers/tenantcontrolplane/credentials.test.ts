@@ -1,0 +1,103 @@
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { createCertificateAuthority, isSignedBy, issueCertificate, parseCertificate } from '../../../../src/pki/index.ts';
+import {
+  apiServerSubjectAltNames,
+  caSpec,
+  apiServerCertificateSpec,
+  kubernetesServiceIP,
+} from '../../../../src/controllers/tenantcontrolplane/certificates.ts';
+import { regenerationReason } from '../../../../src/controllers/tenantcontrolplane/generated-secret.ts';
+import { adminKubeconfigSpec, kubeconfigClientCertificates } from '../../../../src/controllers/tenantcontrolplane/kubeconfigs.ts';
+import { checksum } from '../../../../src/controllers/tenantcontrolplane/names.ts';
+import { tenantControlPlane } from './fixtures.ts';
+
+const endpoint = { host: '10.96.3.4', port: 6443 };
+
+describe('API server certificate SANs', () => {
+  test("kubeadm's names, the Service names, the endpoint, the tenant kubernetes Service IP and certSANs", () => {
+    const tcp = tenantControlPlane({ networkProfile: { certSANs: ['api.tenant.example', '198.51.100.7'], advertiseAddress: '192.0.2.9' } });
+    const sans = apiServerSubjectAltNames(tcp, endpoint, '10.96.3.4');
+    expect(sans.dnsNames).toEqual([
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
+      'localhost',
+      'tenant-a',
+      'tenant-a.team-a.svc',
+      'tenant-a.team-a.svc.cluster.local',
+      'api.tenant.example',
+    ]);
+    expect(sans.ipAddresses).toEqual(['127.0.0.1', '10.96.3.4', '192.0.2.9', '10.96.0.1', '198.51.100.7']);
+  });
+
+  test('the tenant kubernetes Service IP is the first address of the first service CIDR', () => {
+    expect(kubernetesServiceIP(tenantControlPlane({ networkProfile: { serviceCidrs: ['10.100.0.0/16'] } }))).toBe('10.100.0.1');
+    expect(kubernetesServiceIP(tenantControlPlane({ networkProfile: { serviceCidrs: ['fd00:10:96::/112'] } }))).toBe('fd00:10:96::1');
+  });
+});
+
+describe('regenerationReason', () => {
+  const ca = createCertificateAuthority({ commonName: 'kubernetes' });
+  const tcp = tenantControlPlane();
+  const spec = apiServerCertificateSpec(tcp, ca, endpoint, undefined);
+  const fresh = () => ({ data: spec.generate(), annotations: { 'kamaji.clastix.io/checksum': checksum(spec.inputs) } });
+
+  test('a fitting Secret is kept', () => {
+    expect(regenerationReason(fresh(), spec)).toBeUndefined();
+  });
+
+  test('missing, rotation requested, inputs changed, missing key', () => {
+    expect(regenerationReason(undefined, spec)).toBe('missing');
+    const existing = fresh();
+    expect(regenerationReason({ ...existing, annotations: { ...existing.annotations, 'certs.kamaji.clastix.io/rotate': '' } }, spec)).toBe('rotation requested');
+    const moved = apiServerCertificateSpec(tcp, ca, { host: '10.96.9.9', port: 6443 }, undefined);
+    expect(regenerationReason(existing, moved)).toBe('inputs changed');
+    expect(regenerationReason({ ...existing, data: { 'apiserver.crt': existing.data['apiserver.crt'] ?? '' } }, spec)).toBe('invalid');
+  });
+
+  test('a certificate within the renewal threshold (24 h) is renewed', () => {
+    const shortLived = issueCertificate(ca, { commonName: 'kube-apiserver', usages: ['server'], validitySeconds: 3600 });
+    const existing = fresh();
+    existing.data['apiserver.crt'] = shortLived.certificate;
+    existing.data['apiserver.key'] = shortLived.privateKey;
+    expect(regenerationReason(existing, spec)).toBe('expiring');
+  });
+
+  test('a certificate signed by another CA is re-issued', () => {
+    const otherCA = createCertificateAuthority({ commonName: 'other' });
+    const existing = fresh();
+    const foreign = issueCertificate(otherCA, { commonName: 'kube-apiserver', usages: ['server'] });
+    existing.data['apiserver.crt'] = foreign.certificate;
+    expect(regenerationReason(existing, spec)).toBe('issuer changed');
+  });
+
+  test('garbage instead of a certificate is invalid', () => {
+    const existing = fresh();
+    existing.data['apiserver.crt'] = 'not a certificate';
+    expect(regenerationReason(existing, spec)).toBe('invalid');
+  });
+
+  test('the CA keeps Kamaji keys, tls.* copies included', () => {
+    const data = caSpec().generate();
+    expect(Object.keys(data).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
+    expect(parseCertificate(data['ca.crt'] ?? '')).toMatchObject({ commonName: 'kubernetes', isCA: true });
+  });
+});
+
+describe('admin kubeconfig', () => {
+  test('four keys; *.svc point at the Service; admin is kubeadm:cluster-admins, super-admin system:masters', () => {
+    const ca = createCertificateAuthority({ commonName: 'kubernetes' });
+    const data = adminKubeconfigSpec(tenantControlPlane(), ca, endpoint).generate();
+    expect(Object.keys(data).sort()).toEqual(['admin.conf', 'admin.svc', 'super-admin.conf', 'super-admin.svc']);
+    const server = (key: string) => (parse(data[key] ?? '') as { clusters: { cluster: { server: string } }[] }).clusters[0]?.cluster.server;
+    expect(server('admin.conf')).toBe('https://10.96.3.4:6443');
+    expect(server('super-admin.svc')).toBe('https://tenant-a.team-a.svc:6443');
+    const [admin] = kubeconfigClientCertificates(data['admin.conf'] ?? '');
+    const [superAdmin] = kubeconfigClientCertificates(data['super-admin.conf'] ?? '');
+    expect(parseCertificate(admin ?? '')).toMatchObject({ commonName: 'kubernetes-admin', organizations: ['kubeadm:cluster-admins'] });
+    expect(parseCertificate(superAdmin ?? '')).toMatchObject({ commonName: 'kubernetes-super-admin', organizations: ['system:masters'] });
+    expect(isSignedBy(admin ?? '', ca.certificate)).toBe(true);
+  });
+});
