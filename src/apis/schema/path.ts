@@ -1,5 +1,6 @@
-// Field paths spelled as Kubernetes prints them: `spec.networkProfile.serviceCidrs[0]`,
-// map entries as `spec.nodeSelector[disktype]`.
+// Field paths spelled as kube-apiserver prints them for custom resources:
+// `spec.networkProfile.serviceCidrs[0]`, and map entries dotted like properties
+// (`spec.nodeSelector.disktype`), as its schema validator and pruning report them.
 
 export function fieldPath(parent: string, key: string): string {
   return parent ? `${parent}.${key}` : key;
@@ -10,5 +11,5 @@ export function indexPath(parent: string, index: number): string {
 }
 
 export function keyPath(parent: string, key: string): string {
-  return `${parent}[${key}]`;
+  return fieldPath(parent, key);
 }

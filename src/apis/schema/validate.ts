@@ -83,7 +83,7 @@ function validateString(schema: JSONSchemaProps, value: string, path: string, er
     errors.push({ type: 'FieldValueInvalid', field: path, value, detail: `should match '${schema.pattern}'` });
   }
   const formatProblem = schema.format ? checkFormat(schema.format, value) : undefined;
-  if (formatProblem) errors.push({ type: 'FieldValueInvalid', field: path, value, detail: formatProblem });
+  if (formatProblem) errors.push({ type: 'FieldValueTypeInvalid', field: path, value, detail: formatProblem });
 }
 
 function validateNumber(schema: JSONSchemaProps, value: number, path: string, errors: FieldError[]): void {
@@ -94,7 +94,7 @@ function validateNumber(schema: JSONSchemaProps, value: number, path: string, er
     errors.push({ type: 'FieldValueInvalid', field: path, value, detail: `should be less than or equal to ${schema.maximum}` });
   }
   const formatProblem = schema.format ? checkFormat(schema.format, value) : undefined;
-  if (formatProblem) errors.push({ type: 'FieldValueInvalid', field: path, value, detail: formatProblem });
+  if (formatProblem) errors.push({ type: 'FieldValueTypeInvalid', field: path, value, detail: formatProblem });
 }
 
 function validateArray(schema: JSONSchemaProps, value: JsonValue[], path: string, errors: FieldError[]): void {

@@ -88,7 +88,7 @@ describe('validation on create', () => {
       'spec.basicAuth.password.secretReference.keyPath: FieldValueRequired',
     ]);
     expect(createErrors({ ...postgres(), basicAuth: { username: { content: 'not base64!' }, password: secret('p') } })).toEqual([
-      'spec.basicAuth.username.content: FieldValueInvalid',
+      'spec.basicAuth.username.content: FieldValueTypeInvalid',
     ]);
     expect(createErrors({ ...postgres(), basicAuth: { username: secret('u') } as never })).toEqual(['spec.basicAuth.password: FieldValueRequired']);
   });

@@ -47,7 +47,7 @@ describe('validateAgainstSchema', () => {
       'spec.tags: FieldValueTypeInvalid',
       'spec.nested: FieldValueTypeInvalid',
       'spec.port: FieldValueTypeInvalid',
-      'spec.labels[a]: FieldValueTypeInvalid',
+      'spec.labels.a: FieldValueTypeInvalid',
     ]);
     expect(errors[0]!.detail).toBe('must be of type integer');
     expect(errors[4]!.detail).toBe('must be of type integer or string');
@@ -97,8 +97,8 @@ describe('validateAgainstSchema', () => {
   test('formats: byte and date-time', () => {
     expect(validateAgainstSchema(schema, { ...valid(), spec: { name: 'abc', data: 'aGVsbG8=', when: '2026-01-02T03:04:05Z' } })).toEqual([]);
     expect(summary(validateAgainstSchema(schema, { ...valid(), spec: { name: 'abc', data: 'not base64!', when: 'yesterday' } }))).toEqual([
-      'spec.data: FieldValueInvalid',
-      'spec.when: FieldValueInvalid',
+      'spec.data: FieldValueTypeInvalid',
+      'spec.when: FieldValueTypeInvalid',
     ]);
   });
 
