@@ -64,32 +64,39 @@ function renderValue(value: JsonValue | undefined): string {
   return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
 }
 
-/** One cause message the way field.Error.Error() prints it. */
-export function fieldErrorMessage(e: FieldError): string {
+/** The part of a field error after its path, as field.Error.ErrorBody() prints it (a cause's message). */
+export function fieldErrorBody(e: FieldError): string {
   switch (e.type) {
     case 'FieldValueRequired':
-      return `${e.field}: Required value${e.detail ? `: ${e.detail}` : ''}`;
+      return `Required value${e.detail ? `: ${e.detail}` : ''}`;
     case 'FieldValueForbidden':
-      return `${e.field}: Forbidden: ${e.detail}`;
+      return `Forbidden: ${e.detail}`;
     case 'FieldValueNotSupported':
-      return `${e.field}: Unsupported value: ${renderValue(e.value)}${
+      return `Unsupported value: ${renderValue(e.value)}${
         e.supportedValues ? `: supported values: ${e.supportedValues.map((v) => `"${v}"`).join(', ')}` : ''
       }`;
     case 'FieldValueDuplicate':
-      return `${e.field}: Duplicate value: ${renderValue(e.value)}`;
+      return `Duplicate value: ${renderValue(e.value)}`;
     case 'FieldValueTooLong':
-      return `${e.field}: Too long: ${e.detail}`;
+      return `Too long: ${e.detail}`;
     case 'FieldValueTooMany':
-      return `${e.field}: Too many: ${e.detail}`;
+      return `Too many: ${e.detail}`;
     default:
-      return `${e.field}: Invalid value: ${renderValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+      return `Invalid value: ${renderValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
   }
+}
+
+/** One field error the way field.Error.Error() prints it: `spec.x: Invalid value: ...`. */
+export function fieldErrorMessage(e: FieldError): string {
+  return `${e.field}: ${fieldErrorBody(e)}`;
 }
 
 /** 422 Invalid: `TenantControlPlane.tenancy.kamaji.io "x" is invalid: spec.y: Invalid value: ...`. */
 export function invalid(group: string, kind: string, name: string, errors: FieldError[]): ApiError {
-  const causes: StatusCause[] = errors.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: e.field }));
-  const summary = causes.length === 1 ? causes[0]!.message! : `[${causes.map((c) => c.message).join(', ')}]`;
+  // Causes carry the body only (the field is beside it); the summary prints each error whole.
+  const causes: StatusCause[] = errors.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
+  const messages = errors.map(fieldErrorMessage);
+  const summary = messages.length === 1 ? messages[0]! : `[${messages.join(', ')}]`;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, {
     name,

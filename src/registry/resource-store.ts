@@ -398,8 +398,8 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
   /** kube reports this one on the resource (not the kind) with Go's rendering of a zero uint64. */
   #resourceVersionRequired(name: string): ApiError {
     const { group, resource } = this.#resource;
-    const cause = 'metadata.resourceVersion: Invalid value: 0x0: must be specified for an update';
-    return new ApiError(422, 'Invalid', `${resource}.${group} "${name}" is invalid: ${cause}`, {
+    const cause = 'Invalid value: 0x0: must be specified for an update';
+    return new ApiError(422, 'Invalid', `${resource}.${group} "${name}" is invalid: metadata.resourceVersion: ${cause}`, {
       name,
       group,
       kind: resource,
