@@ -11,6 +11,7 @@ export type { ContentRef, DataStore, DataStoreDriver, DataStoreSpec, DataStoreSt
 export { dataStoreDrivers } from './datastore/schema.ts';
 export { dataStoreIdentifierFor } from './tenantcontrolplane/defaults.ts';
 export { konnectivityVersionFor, parseKubernetesVersion, supportedKubernetesMinors } from './tenantcontrolplane/version.ts';
+export { cidrContains, dnsServiceIPFor, ipFamily, networkAddress, parseCidr, type Cidr } from './network.ts';
 export { applySchemaDefaults } from './schema/defaults.ts';
 export { validateAgainstSchema } from './schema/validate.ts';
 export { findUnknownFields, pruneUnknownFields } from './schema/unknown-fields.ts';
