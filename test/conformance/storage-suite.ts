@@ -756,12 +756,20 @@ export function describeStorageConformance(name: string, setup: ConformanceSetup
 
       it('refuses work after close with StorageUnavailableError and ends its watches', async () => {
         const store = await open();
-        const recorder = await watch(store, { prefix: '/', afterRevision: await store.currentRevision() });
+        const other = setup.replica ? await replicaOf(store) : undefined;
+        const from = await store.currentRevision();
+        const recorder = await watch(store, { prefix: '/', afterRevision: from });
         await store.close();
         await store.close(); // idempotent
         await expect(store.ping()).rejects.toBeInstanceOf(StorageUnavailableError);
         await expect(store.get('/a')).rejects.toBeInstanceOf(StorageUnavailableError);
         await expect(store.create('/a', bytes('x'))).rejects.toBeInstanceOf(StorageError);
+        if (other) {
+          // Writes by another instance reach the other instance's watches, not the closed one's.
+          const witness = await watch(other, { prefix: '/', afterRevision: from });
+          await other.create('/after-close', bytes('x'));
+          await witness.untilKey('/after-close');
+        }
         expect(recorder.events).toEqual([]);
       });
     });
