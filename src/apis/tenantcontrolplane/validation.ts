@@ -178,9 +178,11 @@ function validateServicePorts(spec: TenantControlPlaneSpec): FieldError[] {
     if (owner) errors.push({ type: 'FieldValueDuplicate', field, value: port, detail: `port ${key} is already used by ${owner}` });
     else taken.set(key, field);
   };
-  claim(spec.networkProfile?.port ?? 6443, 'TCP', 'spec.networkProfile.port');
-  const konnectivity = spec.addons?.konnectivity;
-  if (konnectivity) claim(konnectivity.server?.port ?? 8132, 'TCP', 'spec.addons.konnectivity.server.port');
+  // Both ports carry their schema defaults by now (6443, 8132).
+  const apiServerPort = spec.networkProfile?.port;
+  if (apiServerPort !== undefined) claim(apiServerPort, 'TCP', 'spec.networkProfile.port');
+  const konnectivityPort = spec.addons?.konnectivity?.server?.port;
+  if (konnectivityPort !== undefined) claim(konnectivityPort, 'TCP', 'spec.addons.konnectivity.server.port');
   (spec.controlPlane.service.additionalPorts ?? []).forEach((port, i) => {
     const base = `spec.controlPlane.service.additionalPorts[${i}]`;
     if (reservedPortNames.includes(port.name)) {
@@ -215,7 +217,8 @@ function validateTransitions(spec: TenantControlPlaneSpec, old: TenantControlPla
   }
   const network = spec.networkProfile ?? {};
   const oldNetwork = old.networkProfile ?? {};
-  if ((network.clusterDomain ?? 'cluster.local') !== (oldNetwork.clusterDomain ?? 'cluster.local')) {
+  // Both carry the schema default by now, so a plain comparison suffices.
+  if (network.clusterDomain !== oldNetwork.clusterDomain) {
     errors.push({ type: 'FieldValueInvalid', field: 'spec.networkProfile.clusterDomain', value: network.clusterDomain ?? null, detail: 'field is immutable' });
   }
   const field = 'spec.networkProfile.loadBalancerClass';
