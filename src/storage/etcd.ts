@@ -367,8 +367,8 @@ export class EtcdStorage implements Storage {
         value: prevValue ?? new Uint8Array(),
         ...(prevValue && { prevValue }),
         modRevision: Number(event.kv.mod_revision),
-        // etcd keeps the create revision in prev_kv; kine in the event's own kv.
-        createRevision: Number(previous?.create_revision ?? 0) || Number(event.kv.create_revision),
+        // etcd keeps the create revision in prev_kv (kine does not record it for deletes: 0 there).
+        createRevision: Number(previous?.create_revision ?? 0),
       };
     }
     return {
