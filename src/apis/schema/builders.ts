@@ -8,13 +8,16 @@ export type SchemaExtras = Omit<JSONSchemaProps, 'type' | 'description' | 'prope
 
 type Properties = Record<string, JSONSchemaProps>;
 
+/** Item and map-value schemas often say nothing of their own: no empty description then. */
+const describe = (description: string) => (description ? { description } : {});
+
 export function string<const X extends SchemaExtras = {}>(description: string, extras?: X) {
-  return { type: 'string', description, ...extras } as { type: 'string'; description: string } & NoInfer<X>;
+  return { type: 'string', ...describe(description), ...extras } as { type: 'string'; description: string } & NoInfer<X>;
 }
 
 /** An int32 field, as Go's `int32`/`*int32` appear in Kubernetes schemas. */
 export function int32<const X extends SchemaExtras = {}>(description: string, extras?: X) {
-  return { type: 'integer', format: 'int32', description, ...extras } as {
+  return { type: 'integer', format: 'int32', ...describe(description), ...extras } as {
     type: 'integer';
     format: 'int32';
     description: string;
@@ -22,7 +25,7 @@ export function int32<const X extends SchemaExtras = {}>(description: string, ex
 }
 
 export function int64<const X extends SchemaExtras = {}>(description: string, extras?: X) {
-  return { type: 'integer', format: 'int64', description, ...extras } as {
+  return { type: 'integer', format: 'int64', ...describe(description), ...extras } as {
     type: 'integer';
     format: 'int64';
     description: string;
@@ -30,7 +33,7 @@ export function int64<const X extends SchemaExtras = {}>(description: string, ex
 }
 
 export function boolean<const X extends SchemaExtras = {}>(description: string, extras?: X) {
-  return { type: 'boolean', description, ...extras } as { type: 'boolean'; description: string } & NoInfer<X>;
+  return { type: 'boolean', ...describe(description), ...extras } as { type: 'boolean'; description: string } & NoInfer<X>;
 }
 
 /** RFC 3339 timestamp (metav1.Time). */
@@ -41,7 +44,7 @@ export function dateTime(description: string) {
 /** intstr.IntOrString, spelled as kube-apiserver publishes it for CRDs. */
 export function intOrString<const X extends SchemaExtras = {}>(description: string, extras?: X) {
   return {
-    description,
+    ...describe(description),
     anyOf: [{ type: 'integer' }, { type: 'string' }],
     'x-kubernetes-int-or-string': true,
     ...extras,
@@ -53,7 +56,7 @@ export function object<const P extends Properties, const X extends SchemaExtras 
   properties: P,
   extras?: X,
 ) {
-  return { type: 'object', description, properties, ...extras } as {
+  return { type: 'object', ...describe(description), properties, ...extras } as {
     type: 'object';
     description: string;
     properties: P;
@@ -65,7 +68,7 @@ export function array<const I extends JSONSchemaProps, const X extends SchemaExt
   items: I,
   extras?: X,
 ) {
-  return { type: 'array', description, items, ...extras } as {
+  return { type: 'array', ...describe(description), items, ...extras } as {
     type: 'array';
     description: string;
     items: I;
@@ -74,7 +77,7 @@ export function array<const I extends JSONSchemaProps, const X extends SchemaExt
 
 /** A map with free keys (labels, nodeSelector): `additionalProperties` gives the value schema. */
 export function map<const V extends JSONSchemaProps>(description: string, values: V) {
-  return { type: 'object', description, additionalProperties: values } as {
+  return { type: 'object', ...describe(description), additionalProperties: values } as {
     type: 'object';
     description: string;
     additionalProperties: V;
