@@ -191,6 +191,22 @@ describe('v2 specifics (as kube-apiserver publishes CRDs in v2)', () => {
   });
 });
 
+describe('names, as kube-apiserver gives them to a CRD', () => {
+  test('operation ids, tags and definition names', () => {
+    const ids = Object.fromEntries(operations(v2).map(([path, method, op]) => [`${method} ${path.slice(prefix.length)}`, op['operationId']]));
+    expect(ids).toMatchObject({
+      'get tenantcontrolplanes': 'listTenancyKamajiIoV1alpha1TenantControlPlaneForAllNamespaces',
+      'get namespaces/{namespace}/tenantcontrolplanes': 'listTenancyKamajiIoV1alpha1NamespacedTenantControlPlane',
+      'delete namespaces/{namespace}/tenantcontrolplanes': 'deleteTenancyKamajiIoV1alpha1CollectionNamespacedTenantControlPlane',
+      'patch namespaces/{namespace}/tenantcontrolplanes/{name}/status': 'patchTenancyKamajiIoV1alpha1NamespacedTenantControlPlaneStatus',
+      'get namespaces/{namespace}/tenantcontrolplanes/{name}/kubeconfig': 'readTenancyKamajiIoV1alpha1NamespacedTenantControlPlaneKubeconfig',
+      'post namespaces/{namespace}/tenantcontrolplanes/{name}/join': 'createTenancyKamajiIoV1alpha1NamespacedTenantControlPlaneJoin',
+      'put datastores/{name}': 'replaceTenancyKamajiIoV1alpha1DataStore',
+    });
+    expect(new Set(operations(v2).map(([, , op]) => JSON.stringify(op['tags'])))).toEqual(new Set(['["tenancyKamajiIo_v1alpha1"]']));
+  });
+});
+
 describe('openAPIV3Hash', () => {
   test('is the uppercase hex SHA-512 of the document and follows its content', () => {
     const document = buildOpenAPIV3();
