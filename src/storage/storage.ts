@@ -13,13 +13,13 @@ export interface StoredValue {
 }
 
 export interface ListOptions {
-  /** Keys that start with this prefix (a prefix should end in '/'). */
+  /** Keys that start with this prefix. Keys and prefixes are absolute: they start with '/'. */
   prefix: string;
   /** At most this many items; 0 or undefined = all. */
   limit?: number;
   /** Return only keys strictly greater than this one (pagination). */
   startAfter?: string;
-  /** Read the state as of this revision; undefined = latest. Older than the compacted revision ⇒ CompactedError. */
+  /** Read the state as of this revision; undefined or 0 = latest. Older than the compacted revision ⇒ CompactedError. */
   revision?: number;
 }
 
@@ -90,7 +90,10 @@ export interface Storage {
   currentRevision(): Promise<number>;
   /** The oldest revision still readable (reads/watches from before it get CompactedError). */
   compactedRevision(): Promise<number>;
-  /** Drops history at and before `revision` (never the current value of a live key). */
+  /**
+   * Drops history before `revision`: the state at `revision` stays readable, reads and watches from
+   * earlier revisions get CompactedError. Never drops the current value of a live key.
+   */
   compact(revision: number): Promise<void>;
   /** Readiness: resolves when the backend answers, rejects otherwise. */
   ping(): Promise<void>;
