@@ -25,7 +25,12 @@ export function apiErrorMessage(error: unknown): string {
     const message = body && typeof body === 'object' && 'message' in body ? String(body.message) : error.message;
     return `${message} (HTTP ${error.code})`;
   }
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  // fetch failures hide the reason (ENOTFOUND, ECONNREFUSED, a TLS error) in their cause.
+  const cause: unknown = error.cause;
+  return cause instanceof Error && cause.message && !error.message.includes(cause.message)
+    ? `${error.message}: ${cause.message}`
+    : error.message;
 }
 
 function safeParse(text: string): unknown {

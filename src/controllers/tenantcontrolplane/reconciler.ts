@@ -157,7 +157,7 @@ export class TenantControlPlaneReconciler {
   }
 
   async #requireDataStore(tcp: TenantControlPlane): Promise<DataStore> {
-    const name = tcp.spec.dataStore;
+    const name = tcp.spec.dataStore || this.#deps.options.defaultDataStore;
     if (!name) {
       throw new StepError('DataStoreNotSet', 'spec.dataStore names no DataStore and the server has no --default-datastore');
     }
@@ -175,7 +175,9 @@ export class TenantControlPlaneReconciler {
 
   async #finalize(tcp: TenantControlPlane, logger: Logger): Promise<ReconcileResult> {
     if (!tcp.metadata.finalizers?.includes(TCP_FINALIZER)) return {};
-    const dataStore = await this.#dataStore(tcp.status?.storage?.dataStoreName || tcp.spec.dataStore);
+    const dataStore = await this.#dataStore(
+      tcp.status?.storage?.dataStoreName || tcp.spec.dataStore || this.#deps.options.defaultDataStore,
+    );
     try {
       await cleanupDatastore({ tcp, managementClient: this.#deps.managementClient, datastores: this.#deps.datastores, events: this.#deps.events }, dataStore);
     } catch (error) {

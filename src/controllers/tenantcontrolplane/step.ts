@@ -10,6 +10,8 @@ export interface TenantControlPlaneOptions {
   /** kine image for SQL DataStores (Kamaji's --kine-image). */
   kineImage: string;
   imagePullPolicy?: string;
+  /** For a tcp whose spec.dataStore is empty (created before the server had --default-datastore). */
+  defaultDataStore?: string;
 }
 
 export interface PassContext {
