@@ -22,6 +22,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,7 +132,7 @@ function password(): string {
 // ---------------------------------------------------------------- etcd
 
 async function httpOk(url: string, tls?: EtcdClientCertificates): Promise<boolean> {
-  const { request } = await import(url.startsWith('https') ? 'node:https' : 'node:http');
+  const request = url.startsWith('https') ? httpsRequest : httpRequest;
   return new Promise((resolveOk) => {
     const req = request(url, tls ? { ca: tls.caCert, cert: tls.clientCert, key: tls.clientKey } : {}, (res) => {
       res.resume();
