@@ -106,7 +106,8 @@ export class ApiServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     res.setHeader('Cache-Control', CACHE_CONTROL);
-    const url = new URL(req.url ?? '/', 'https://localhost');
+    // Concatenated, not resolved against a base: a target like `//host/path` must stay a path.
+    const url = new URL(`https://localhost${req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`}`);
     const info = requestInfoFor(req.method ?? 'GET', url.pathname, url.searchParams);
     let user: UserInfo | undefined;
     const longRunning = info.isResourceRequest && info.verb === 'watch';

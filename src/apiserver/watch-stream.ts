@@ -9,6 +9,8 @@ import { JSON_MEDIA_TYPE } from './negotiation.ts';
 export const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
 /** How long to wait for the closing bookmark before ending anyway. */
 const CLOSING_BOOKMARK_WAIT_MS = 1000;
+/** A client this far behind is cut off; it reconnects from its last resourceVersion. */
+const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
 
 export function defaultWatchTimeoutSeconds(random: () => number = Math.random): number {
   return Math.floor(MIN_REQUEST_TIMEOUT_SECONDS * (1 + random()));
@@ -62,6 +64,7 @@ export async function streamWatch(options: WatchStreamOptions): Promise<void> {
     const frame = `${JSON.stringify({ type: event.type, object: options.encode(event) })}\n`;
     res.write(frame);
     options.onFrame?.(event, Buffer.byteLength(frame));
+    if (res.writableLength > MAX_UNSENT_BYTES) end();
   };
 
   let subscription: WatchSubscription | undefined;
