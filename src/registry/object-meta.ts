@@ -4,7 +4,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FieldError, JsonValue, ObjectMeta, OwnerReference } from '../apis/meta.ts';
 import { badRequest } from './errors.ts';
-import { checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkQualifiedName } from './names.ts';
+import { checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkQualifiedName } from '../apis/names.ts';
 
 /** Which syntax a kind's names follow: most use DNS subdomains, some become DNS labels (Service names). */
 export type NameFormat = 'dns1123-subdomain' | 'dns1035-label';

@@ -2,7 +2,7 @@
 // Parse errors are 400 BadRequest, as when kube-apiserver decodes ListOptions.
 import type { KubeObject } from '../apis/meta.ts';
 import { badRequest } from './errors.ts';
-import { checkLabelValue, checkQualifiedName } from './names.ts';
+import { checkLabelValue, checkQualifiedName } from '../apis/names.ts';
 
 type LabelOperator = 'exists' | '!' | '=' | '!=' | 'in' | 'notin' | 'gt' | 'lt';
 

@@ -122,7 +122,7 @@ function validateArray(schema: JSONSchemaProps, value: JsonValue[], path: string
 
 function validateObject(schema: JSONSchemaProps, value: { [key: string]: JsonValue }, path: string, errors: FieldError[]): void {
   for (const key of schema.required ?? []) {
-    if (value[key] === undefined) errors.push({ type: 'FieldValueRequired', field: fieldPath(path, key), detail: 'Required value' });
+    if (value[key] === undefined) errors.push({ type: 'FieldValueRequired', field: fieldPath(path, key), detail: '' });
   }
   for (const [key, child] of Object.entries(value)) {
     const propertySchema = schema.properties?.[key];

@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import type { JSONSchemaProps } from '../../../src/apis/declaration.ts';
 import { applySchemaDefaults, findUnknownFields, pruneUnknownFields, validateAgainstSchema } from '../../../src/apis/index.ts';
+import { fieldErrorMessage } from '../../../src/registry/errors.ts';
 import { array, boolean, int32, intOrString, map, object, preserved, string } from '../../../src/apis/schema/builders.ts';
 import { resourceSchema } from '../../../src/apis/schema/common.ts';
 import { summary } from './admission.ts';
@@ -64,7 +65,9 @@ describe('validateAgainstSchema', () => {
   });
 
   test('missing required fields are FieldValueRequired', () => {
-    expect(validateAgainstSchema(schema, { ...valid(), spec: {} })).toEqual([{ type: 'FieldValueRequired', field: 'spec.name', detail: 'Required value' }]);
+    const missing = validateAgainstSchema(schema, { ...valid(), spec: {} });
+    expect(missing).toEqual([{ type: 'FieldValueRequired', field: 'spec.name', detail: '' }]);
+    expect(fieldErrorMessage(missing[0]!)).toBe('spec.name: Required value');
     expect(summary(validateAgainstSchema(schema, { apiVersion: 'x/v1', kind: 'T', metadata: {} }))).toEqual(['spec: FieldValueRequired']);
     expect(summary(validateAgainstSchema(schema, { ...valid(), spec: { name: 'abc', entries: [{ value: 'v' }] } }))).toEqual(['spec.entries[0].type: FieldValueRequired']);
   });

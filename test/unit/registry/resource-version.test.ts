@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decodeContinue, encodeContinue, parseResourceVersion, validateListOptions } from '../../../src/registry/resource-version.ts';
-import { checkDns1035Label, checkDns1123Subdomain, checkQualifiedName } from '../../../src/registry/names.ts';
+import { checkDns1035Label, checkDns1123Subdomain, checkQualifiedName } from '../../../src/apis/names.ts';
 
 function statusOf(fn: () => unknown) {
   try {
