@@ -3,9 +3,12 @@
 // under a running watch. Runs against the cluster hack/cluster-up.sh brings up and into which it
 // deploys deploy/apiservice.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { join } from 'node:path';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KUBECONFIG, clusterIsUp, kubectl, newNamespace, type TestNamespace } from './support/index.ts';
+import { ADMIN_KUBECONFIG, CLUSTER_DIR, clusterIsUp, kubectl, newNamespace, type TestNamespace } from './support/index.ts';
 
 const APISERVICE = 'v1alpha1.tenancy.kamaji.io';
 
@@ -345,5 +348,80 @@ describe.skipIf(!clusterAvailable)('replica restarts under a running watch', () 
       stopped = true;
       abort?.abort();
     }
+  });
+});
+
+/** A request straight to one replica's pod IP (the host routes to pods), as a Prometheus scrape would. */
+function direct(podIP: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: podIP,
+        port: 8443,
+        path,
+        headers,
+        ca: readFileSync(join(CLUSTER_DIR, 'serving', 'ca.crt')),
+        servername: 'tenancy-apiserver.kamaji-system.svc',
+        agent: false,
+        timeout: 15_000,
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe.skipIf(!clusterAvailable)('direct callers: serving certificate, TokenReview and non-resource authorization', () => {
+  let ns: TestNamespace;
+  let podIP: string;
+  beforeAll(async () => {
+    ns = await newNamespace('e2e-scrape');
+    const pods = await jsonOf(['get', 'pods', '-n', 'kamaji-system', '-l', 'app.kubernetes.io/name=tenancy-apiserver']);
+    podIP = pods.items.find((pod: { status: { podIP?: string } }) => pod.status.podIP).status.podIP;
+  });
+  afterAll(async () => {
+    await kubectl(['delete', 'clusterrolebinding', `${ns?.name}-scraper`, '--ignore-not-found']);
+    await ns?.delete();
+  });
+
+  it('serves a certificate valid for tenancy-apiserver.kamaji-system.svc and answers probes anonymously', async () => {
+    const ready = await direct(podIP, '/readyz');
+    expect(ready).toEqual({ status: 200, text: 'ok' });
+  });
+
+  it('authenticates a ServiceAccount token through TokenReview and authorizes /metrics through SubjectAccessReview', async () => {
+    await kubectl(['create', 'serviceaccount', 'scraper', '-n', ns.name]);
+    const token = (await kubectl(['create', 'token', 'scraper', '-n', ns.name])).stdout.trim();
+    const user = `system:serviceaccount:${ns.name}:scraper`;
+
+    const denied = await direct(podIP, '/metrics', { Authorization: `Bearer ${token}` });
+    expect(denied.status).toBe(403);
+    expect(JSON.parse(denied.text).message).toBe(`forbidden: User "${user}" cannot get path "/metrics"`);
+
+    const anonymous = await direct(podIP, '/metrics');
+    expect(anonymous.status).toBe(403);
+    expect(JSON.parse(anonymous.text).message).toBe('forbidden: User "system:anonymous" cannot get path "/metrics"');
+
+    const bogus = await direct(podIP, '/metrics', { Authorization: 'Bearer not-a-token' });
+    expect(bogus.status).toBe(401);
+    expect(JSON.parse(bogus.text)).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+
+    await kubectl(['create', 'clusterrolebinding', `${ns.name}-scraper`, '--clusterrole=system:monitoring', `--serviceaccount=${ns.name}:scraper`]);
+    // The deny above is cached for 10 s, as kube-apiserver's webhook authorizer caches it.
+    let allowed = await direct(podIP, '/metrics', { Authorization: `Bearer ${token}` });
+    for (let attempt = 0; allowed.status !== 200 && attempt < 30; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      allowed = await direct(podIP, '/metrics', { Authorization: `Bearer ${token}` });
+    }
+    expect(allowed.status).toBe(200);
+    expect(allowed.text).toContain('apiserver_request_total{');
+    expect(allowed.text).toMatch(/apiserver_delegated_authn_request_total\{code="201"\} [1-9]/);
+    expect(allowed.text).toMatch(/apiserver_delegated_authz_request_total\{code="201"\} [1-9]/);
+    expect(allowed.text).toMatch(/storage_request_duration_seconds_count\{operation="[a-zA-Z]+",result="ok"\} [1-9]/);
   });
 });
