@@ -87,35 +87,49 @@ class PostgresDialect implements SqlDialect {
     return insertReturningId(this.#pool, sql, params);
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#withClient(async (client) => {
       await client.query('BEGIN');
-      const result = await work(executorOn(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+      try {
+        const result = await work(executorOn(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
-  async withSchemaLock<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
+  withSchemaLock<T>(work: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#withClient(async (client) => {
       await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
       try {
         return await work(executorOn(client));
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]);
       }
+    });
+  }
+
+  // A checked-out client has no error listener of the pool's: if the server went away under it, its
+  // 'error' event would crash the process. Listen while it is out, and hand it back broken then, so
+  // the pool replaces it.
+  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      return await work(client);
+    } catch (error) {
+      broken ??= isConnectionLost(error) ? (error as Error) : undefined;
+      throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
@@ -130,6 +144,12 @@ class PostgresDialect implements SqlDialect {
   close(): Promise<void> {
     return this.#pool.end();
   }
+}
+
+/** Errors after which a connection must not go back to the pool. */
+function isConnectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code.startsWith('E'));
 }
 
 function executorOn(client: pg.PoolClient): SqlExecutor {
