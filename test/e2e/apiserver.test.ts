@@ -78,6 +78,37 @@ describe.skipIf(!clusterAvailable)('tenancy.kamaji.io through kube-apiserver', (
     expect(stdout).toBe('True');
   });
 
+  it('is fresh in kube-apiserver\'s aggregated discovery, subresources with kinds', async () => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(ADMIN_KUBECONFIG);
+    const options: https.RequestOptions = {};
+    await kubeConfig.applyToHTTPSOptions(options);
+    const server = new URL(kubeConfig.getCurrentCluster()!.server);
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = https.request(
+        {
+          ...options,
+          host: server.hostname,
+          port: server.port,
+          path: '/apis',
+          headers: { ...options.headers, Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve(text));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    const group = JSON.parse(body).items.find((item: { metadata: { name: string } }) => item.metadata.name === 'tenancy.kamaji.io');
+    expect(group.versions[0]).toMatchObject({ version: 'v1alpha1', freshness: 'Current' });
+    const tcp = group.versions[0].resources.find((r: { resource: string }) => r.resource === 'tenantcontrolplanes');
+    expect(tcp).toMatchObject({ scope: 'Namespaced', shortNames: ['tcp'], responseKind: { kind: 'TenantControlPlane' } });
+    expect(tcp.subresources).toContainEqual(expect.objectContaining({ subresource: 'status', verbs: ['get', 'patch', 'update'] }));
+  });
+
   it('lists its resources in kubectl api-resources and explains them', async () => {
     const { stdout } = await kubectl(['api-resources', '--api-group=tenancy.kamaji.io', '--no-headers']);
     const rows = stdout.trim().split('\n').map((line) => line.trim().split(/\s+/));
@@ -133,6 +164,8 @@ describe.skipIf(!clusterAvailable)('tenancy.kamaji.io through kube-apiserver', (
     expect(header).toMatch(/^NAMESPACE\s+NAME\s+VERSION\s/);
     expect(header).toContain('AGE');
     expect(rows.some((row) => row.startsWith(ns.name) && row.includes('listed') && row.includes('v1.33.0'))).toBe(true);
+    const status = (await kubectl(['get', 'tcp', 'listed', '-n', ns.name, '--subresource=status'])).stdout;
+    expect(status.split('\n')[1]).toMatch(/^listed\s+v1\.33\.0\s/);
   });
 
   it('streams changes to kubectl get -w', async () => {
