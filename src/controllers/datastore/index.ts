@@ -17,3 +17,13 @@ export {
   type TenantRef,
 } from './tenant-datastore-admin.ts';
 export { issueTenantEtcdClientCertificate } from './etcd-client-certificate.ts';
+export {
+  checkDataStoreWith,
+  DATASTORE_RECHECK_MS,
+  DataStoreController,
+  reconcileDataStore,
+  type DataStoreControllerDeps,
+  type DataStoreReconcileDeps,
+} from './controller.ts';
+export { createDataStoreAdmission, type DataStoreAdmission, type RegistryLookup } from './admission.ts';
+export { dataStoresOf, usersOf } from './users.ts';

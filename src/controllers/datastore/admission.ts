@@ -1,0 +1,108 @@
+// Admission rules that join the two kinds, plugged into the registry by main.ts:
+// - a DataStore that TenantControlPlanes use cannot be deleted (409 naming them);
+// - a TenantControlPlane must name DataStores that exist (422 on spec.dataStore), and its schema
+//   and user may not be another tcp's in the same DataStore (they would share, or take, its data).
+import type { DataStore, TenantControlPlane } from '../../apis/index.ts';
+import type { FieldError, KubeObject } from '../../apis/meta.ts';
+import type { AdmissionHook, AdmissionRequest } from '../../registry/admission.ts';
+import { ApiError, conflict } from '../../registry/errors.ts';
+import type { RegisteredResource, ResourceStore } from '../../registry/store.ts';
+import { usersOf } from './users.ts';
+
+/** What the hooks need of the Registry; resolved at request time, as the Registry is built after them. */
+export interface RegistryLookup {
+  resource(plural: string): RegisteredResource | undefined;
+}
+
+/** Hooks by resource plural: `admission: dataStoreAdmission[declaration.plural] ?? []`. */
+export type DataStoreAdmission = Readonly<Record<string, readonly AdmissionHook[]>>;
+
+export function createDataStoreAdmission(registry: () => RegistryLookup): DataStoreAdmission {
+  const store = (plural: string): ResourceStore | undefined => registry().resource(plural)?.store;
+  return {
+    datastores: [(request) => refuseDeletionInUse(request, store)],
+    tenantcontrolplanes: [(request) => requireDataStores(request, store)],
+  };
+}
+
+async function refuseDeletionInUse(request: AdmissionRequest, store: (plural: string) => ResourceStore | undefined): Promise<void> {
+  if (request.operation !== 'DELETE' || !request.oldObject) return;
+  const tenantControlPlanes = store('tenantcontrolplanes');
+  if (!tenantControlPlanes) return;
+  const name = request.oldObject.metadata.name ?? '';
+  const users = usersOf(name, (await tenantControlPlanes.list({})).items);
+  if (users.length === 0) return;
+  throw conflict(
+    { group: request.oldObject.apiVersion.split('/')[0] ?? '', resource: 'datastores' },
+    name,
+    `DataStore is in use by TenantControlPlane${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete them or move them to another DataStore first`,
+  );
+}
+
+async function requireDataStores(request: AdmissionRequest, store: (plural: string) => ResourceStore | undefined): Promise<FieldError[]> {
+  if (request.operation === 'DELETE' || !request.object) return [];
+  const dataStores = store('datastores') as ResourceStore<DataStore & KubeObject> | undefined;
+  const tenantControlPlanes = store('tenantcontrolplanes');
+  if (!dataStores || !tenantControlPlanes) return [];
+  const tcp = request.object as unknown as TenantControlPlane;
+  const old = request.oldObject as unknown as TenantControlPlane | undefined;
+  const spec = tcp.spec;
+  const errors: FieldError[] = [];
+  const lookup = (name: string) => getDataStore(dataStores, name);
+
+  // Updates are checked only where they change something: an object admitted once stays
+  // writable (status, finalizers) even if the world around it moved.
+  const dataStoreChanged = !old || old.spec.dataStore !== spec.dataStore;
+  if (dataStoreChanged) {
+    if (!spec.dataStore) {
+      errors.push({ type: 'FieldValueRequired', field: 'spec.dataStore', detail: 'name the DataStore that keeps this control plane\'s state (the server has no --default-datastore)' });
+    } else if (!(await lookup(spec.dataStore))) {
+      errors.push({ type: 'FieldValueInvalid', field: 'spec.dataStore', value: spec.dataStore, detail: `no DataStore "${spec.dataStore}" exists (kubectl get datastores lists them)` });
+    }
+  }
+  const oldOverrides = new Set((old?.spec.dataStoreOverrides ?? []).map((o) => `${o.resource}\u0000${o.dataStore}`));
+  for (const [i, override] of (spec.dataStoreOverrides ?? []).entries()) {
+    if (oldOverrides.has(`${override.resource}\u0000${override.dataStore}`)) continue;
+    const field = `spec.dataStoreOverrides[${i}].dataStore`;
+    const dataStore = await lookup(override.dataStore);
+    if (!dataStore) {
+      errors.push({ type: 'FieldValueInvalid', field, value: override.dataStore, detail: `no DataStore "${override.dataStore}" exists` });
+    } else if (dataStore.spec.driver !== 'etcd') {
+      errors.push({ type: 'FieldValueInvalid', field, value: override.dataStore, detail: `overrides need an etcd DataStore; "${override.dataStore}" is ${dataStore.spec.driver}` });
+    }
+  }
+  if (spec.dataStore && dataStoreChanged) errors.push(...(await sharedNames(tcp, tenantControlPlanes)));
+  return errors;
+}
+
+/** Another tcp in the same DataStore with the same schema or user would share that tcp's data. */
+async function sharedNames(tcp: TenantControlPlane, tenantControlPlanes: ResourceStore): Promise<FieldError[]> {
+  const self = `${tcp.metadata.namespace}/${tcp.metadata.name}`;
+  const others = (await tenantControlPlanes.list({})).items
+    .map((object) => object as unknown as TenantControlPlane)
+    .filter((other) => `${other.metadata.namespace}/${other.metadata.name}` !== self)
+    .filter((other) => other.spec.dataStore === tcp.spec.dataStore || other.status?.storage?.dataStoreName === tcp.spec.dataStore);
+  const errors: FieldError[] = [];
+  for (const key of ['dataStoreSchema', 'dataStoreUsername'] as const) {
+    const value = tcp.spec[key];
+    const holder = value ? others.find((other) => other.spec[key] === value) : undefined;
+    if (value && holder) {
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: `spec.${key}`,
+        value,
+        detail: `already used by TenantControlPlane ${holder.metadata.namespace}/${holder.metadata.name} in DataStore "${tcp.spec.dataStore}"`,
+      });
+    }
+  }
+  return errors;
+}
+
+async function getDataStore(dataStores: ResourceStore<DataStore & KubeObject>, name: string): Promise<DataStore | undefined> {
+  try {
+    return await dataStores.get(undefined, name);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 404) return undefined;
+    throw error;
+  }
+}
