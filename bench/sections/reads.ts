@@ -1,0 +1,129 @@
+// Figure 1: reads. `get` of one object and `list` across all namespaces of 100, 1,000 and 10,000
+// TenantControlPlanes, as JSON and as the Table kubectl asks for, paged the way `kubectl get -A`
+// pages (limit=500 and continue). Kamaji-TS through the aggregator and straight to a replica,
+// against the same objects as a CRD on the same kube-apiserver.
+import { createMany, ensureNamespace, removeNamespace, type ApiSide } from '../lib/api-sides.ts';
+import type { BenchContext } from '../lib/context.ts';
+import { figure, measured } from '../lib/figures.ts';
+
+/** What kubectl 1.33 sends for `kubectl get` with human-readable output. */
+export const KUBECTL_TABLE_ACCEPT =
+  'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const KUBECTL_CHUNK_SIZE = 500;
+
+const FORMATS = [
+  { name: 'JSON', accept: 'application/json' },
+  { name: 'Table', accept: KUBECTL_TABLE_ACCEPT },
+] as const;
+
+/** Reads every page of a cluster-wide list; the continue token is found without parsing the page. */
+export async function listAllPages(side: ApiSide, accept: string): Promise<void> {
+  let token: string | undefined;
+  do {
+    const query = `limit=${KUBECTL_CHUNK_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+    const { text } = await side.client.request(`${side.collection()}?${query}`, { accept });
+    token = continueToken(text);
+  } while (token);
+}
+
+/** The list's metadata.continue, or undefined on the last page. */
+export function continueToken(listText: string): string | undefined {
+  const match = /"continue":"([^"]*)"/.exec(listText);
+  return match?.[1] ? match[1] : undefined;
+}
+
+async function countAll(side: ApiSide): Promise<number> {
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const page = await side.client.json<{ items: unknown[]; metadata: { continue?: string } }>(
+      `${side.collection()}?limit=${KUBECTL_CHUNK_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`,
+    );
+    count += page.items.length;
+    token = page.metadata.continue || undefined;
+  } while (token);
+  return count;
+}
+
+/**
+ * Samples each side in turn, half in one order and half in the reverse, so drift on a shared
+ * machine falls on both sides alike. Kamaji-TS's and the peer's runs are recorded as loads.
+ */
+async function sampleSides(ctx: BenchContext, load: string, sides: readonly ApiSide[], samples: number, call: (side: ApiSide, i: number) => Promise<void>) {
+  const results = new Map<ApiSide, number[]>(sides.map((side) => [side, []]));
+  const half = Math.ceil(samples / 2);
+  for (const order of [sides, [...sides].reverse()]) {
+    for (const side of order) {
+      const count = order === sides ? half : samples - half;
+      const run = async () => {
+        for (let i = 0; i < count; i++) {
+          const started = performance.now();
+          await call(side, i);
+          results.get(side)!.push(performance.now() - started);
+        }
+      };
+      if (side.key === 'direct') await run();
+      else await ctx.usage.measure(load, side.key === 'crd' ? 'peer' : 'kamaji', run);
+    }
+  }
+  return results;
+}
+
+function addComparison(ctx: BenchContext, name: string, results: Map<ApiSide, number[]>, note?: string) {
+  const peer = [...results.keys()].find((side) => side.key === 'crd')!;
+  for (const [side, samples] of results) {
+    if (side === peer) continue;
+    ctx.add(
+      figure({
+        section: '1 reads',
+        name: `${name}, ${side.key === 'direct' ? 'straight to a replica' : 'via aggregator'}`,
+        unit: 'ms',
+        better: 'lower',
+        kamajiTs: measured(samples),
+        peer: measured(results.get(peer)!),
+        peerLabel: peer.label,
+        ...(note ? { note } : {}),
+      }),
+    );
+  }
+}
+
+export async function runReads(ctx: BenchContext): Promise<void> {
+  const sizes = ctx.quick ? [100, 1000] : [100, 1000, 10_000];
+  const getSamples = ctx.quick ? 200 : 1000;
+  const listSamples = (size: number) => (size <= 100 ? (ctx.quick ? 40 : 100) : size <= 1000 ? (ctx.quick ? 12 : 30) : 8);
+  const namespace = `bench-reads-${ctx.runId}`;
+  const writers = [ctx.aggregated, ctx.crd];
+  const readers = [ctx.aggregated, ctx.direct, ctx.crd];
+  await ensureNamespace(ctx.cluster.admin, namespace);
+  try {
+    let existing = 0;
+    for (const size of sizes) {
+      const names = Array.from({ length: size - existing }, (_, i) => `tcp-${String(existing + i).padStart(5, '0')}`);
+      for (const side of writers) {
+        ctx.progress(`reads: creating ${names.length} TenantControlPlanes (${side.label}), ${size} in all`);
+        await createMany(side, namespace, names, (done) => ctx.progress(`reads: ${side.label}: ${done}/${names.length} created`));
+      }
+      existing = size;
+      const counts = await Promise.all(readers.map(countAll));
+      const note = `items listed: ${readers.map((side, i) => `${side.label} ${counts[i]}`).join(', ')} (other users' tcps in the cluster count too)`;
+
+      if (size === sizes[0]) {
+        ctx.progress(`reads: get one tcp, ${getSamples} samples per side`);
+        const results = await sampleSides(ctx, 'get one tcp', readers, getSamples, (side, i) =>
+          side.client.request(side.object(namespace, `tcp-${String((i * 37) % size).padStart(5, '0')}`)).then(() => undefined),
+        );
+        addComparison(ctx, 'get one tcp (JSON)', results);
+      }
+      for (const format of FORMATS) {
+        const samples = listSamples(size);
+        ctx.progress(`reads: list ${size} tcps across namespaces as ${format.name}, ${samples} samples per side`);
+        const results = await sampleSides(ctx, `list ${size} tcps (${format.name})`, readers, samples, (side) => listAllPages(side, format.accept));
+        addComparison(ctx, `list ${size} tcps -A (${format.name}, pages of ${KUBECTL_CHUNK_SIZE})`, results, note);
+      }
+    }
+  } finally {
+    ctx.progress('reads: deleting the objects');
+    await removeNamespace(ctx.cluster.admin, writers, namespace);
+  }
+}
