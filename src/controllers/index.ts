@@ -4,6 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/registry.ts';
 import type { ResourceStore } from '../registry/store.ts';
+import { DataStoreController } from './datastore/controller.ts';
 import { ManagementEventRecorder } from './runtime/event-recorder.ts';
 import { makeKubeClient } from './runtime/kube-client.ts';
 import { LeaderElector } from './runtime/leader-election.ts';
@@ -43,11 +44,21 @@ export function startControllers(options: StartControllersOptions): RunningContr
   const events = new ManagementEventRecorder(managementClient, options.identity, logger);
   const datastores = tenantDatastores(managementClient);
 
-  let running: { stop(): Promise<void> } | undefined;
+  const tenantControlPlaneStore = requireStore(options.registry, 'tenantcontrolplanes');
+  const dataStoreStore = requireStore(options.registry, 'datastores');
+
+  let running: { start(): Promise<void>; stop(): Promise<void> }[] = [];
   const startWork = () => {
+    const dataStores = new DataStoreController({
+      dataStores: dataStoreStore,
+      tenantControlPlanes: tenantControlPlaneStore,
+      managementClient,
+      events,
+      logger,
+    });
     const tenantControlPlanes = new TenantControlPlaneController({
-      tenantControlPlanes: requireStore(options.registry, 'tenantcontrolplanes'),
-      dataStores: requireStore(options.registry, 'datastores'),
+      tenantControlPlanes: tenantControlPlaneStore,
+      dataStores: dataStoreStore,
       managementKubeConfig: options.managementKubeConfig,
       managementClient,
       datastores,
@@ -60,14 +71,16 @@ export function startControllers(options: StartControllersOptions): RunningContr
         ...(options.defaultDataStore ? { defaultDataStore: options.defaultDataStore } : {}),
       },
     });
-    running = tenantControlPlanes;
-    void tenantControlPlanes.start().catch((error: unknown) => logger.error({ err: String(error) }, 'controllers failed to start'));
+    running = [dataStores, tenantControlPlanes];
+    for (const controller of running) {
+      void controller.start().catch((error: unknown) => logger.error({ err: String(error) }, 'a controller failed to start'));
+    }
     logger.info({ workers: options.maxConcurrentReconciles }, 'controllers started');
   };
   const stopWork = async () => {
     const current = running;
-    running = undefined;
-    await current?.stop();
+    running = [];
+    await Promise.all(current.map((controller) => controller.stop()));
     logger.info('controllers stopped');
   };
 

@@ -9,7 +9,7 @@ import { ApiError } from '../../registry/errors.ts';
 import type { ResourceStore } from '../../registry/store.ts';
 import type { ReconcileResult } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
-import { apiErrorMessage, kubeTime, type KubeClient } from '../runtime/kube-client.ts';
+import { apiErrorMessage, deleteObject, kubeTime, type KubeClient } from '../runtime/kube-client.ts';
 import { reconcileCredentials } from './credentials.ts';
 import { cleanupDatastore, reconcileDatastore, type TenantDatastores } from './datastore-setup.ts';
 import { ANNOTATION_PAUSED, TCP_FINALIZER, checksum } from './names.ts';
@@ -175,6 +175,12 @@ export class TenantControlPlaneReconciler {
 
   async #finalize(tcp: TenantControlPlane, logger: Logger): Promise<ReconcileResult> {
     if (!tcp.metadata.finalizers?.includes(TCP_FINALIZER)) return {};
+    // Stop the control plane first: its kine or kube-apiserver should not watch its data vanish.
+    await deleteObject(this.#deps.managementClient, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: tcp.metadata.name ?? '', namespace: tcp.metadata.namespace ?? '' },
+    });
     const dataStore = await this.#dataStore(
       tcp.status?.storage?.dataStoreName || tcp.spec.dataStore || this.#deps.options.defaultDataStore,
     );
