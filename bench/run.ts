@@ -17,9 +17,11 @@ import { figure, formatTable, notMeasured, type Figure } from './lib/figures.ts'
 import { UsageRecorder, type ProcessRole } from './lib/usage.ts';
 import { usageFigures } from './lib/usage-figures.ts';
 import { runReads } from './sections/reads.ts';
+import { runWrites } from './sections/writes.ts';
 
 const SECTIONS: Record<string, { figure: string; run: (ctx: BenchContext) => Promise<void> }> = {
   reads: { figure: '1 reads', run: runReads },
+  writes: { figure: '2 writes', run: runWrites },
 };
 
 const RESULTS = join(import.meta.dirname, 'results/latest.json');

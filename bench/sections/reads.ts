@@ -4,12 +4,13 @@
 // against the same objects as a CRD on the same kube-apiserver.
 import { createMany, ensureNamespace, removeNamespace, type ApiSide } from '../lib/api-sides.ts';
 import type { BenchContext } from '../lib/context.ts';
-import { figure, measured } from '../lib/figures.ts';
+import { addComparisons, sampleSides } from '../lib/sampling.ts';
 
 /** What kubectl 1.33 sends for `kubectl get` with human-readable output. */
 export const KUBECTL_TABLE_ACCEPT =
   'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 const KUBECTL_CHUNK_SIZE = 500;
+const SECTION = '1 reads';
 
 const FORMATS = [
   { name: 'JSON', accept: 'application/json' },
@@ -45,49 +46,6 @@ async function countAll(side: ApiSide): Promise<number> {
   return count;
 }
 
-/**
- * Samples each side in turn, half in one order and half in the reverse, so drift on a shared
- * machine falls on both sides alike. Kamaji-TS's and the peer's runs are recorded as loads.
- */
-async function sampleSides(ctx: BenchContext, load: string, sides: readonly ApiSide[], samples: number, call: (side: ApiSide, i: number) => Promise<void>) {
-  const results = new Map<ApiSide, number[]>(sides.map((side) => [side, []]));
-  const half = Math.ceil(samples / 2);
-  for (const order of [sides, [...sides].reverse()]) {
-    for (const side of order) {
-      const count = order === sides ? half : samples - half;
-      const run = async () => {
-        for (let i = 0; i < count; i++) {
-          const started = performance.now();
-          await call(side, i);
-          results.get(side)!.push(performance.now() - started);
-        }
-      };
-      if (side.key === 'direct') await run();
-      else await ctx.usage.measure(load, side.key === 'crd' ? 'peer' : 'kamaji', run);
-    }
-  }
-  return results;
-}
-
-function addComparison(ctx: BenchContext, name: string, results: Map<ApiSide, number[]>, note?: string) {
-  const peer = [...results.keys()].find((side) => side.key === 'crd')!;
-  for (const [side, samples] of results) {
-    if (side === peer) continue;
-    ctx.add(
-      figure({
-        section: '1 reads',
-        name: `${name}, ${side.key === 'direct' ? 'straight to a replica' : 'via aggregator'}`,
-        unit: 'ms',
-        better: 'lower',
-        kamajiTs: measured(samples),
-        peer: measured(results.get(peer)!),
-        peerLabel: peer.label,
-        ...(note ? { note } : {}),
-      }),
-    );
-  }
-}
-
 export async function runReads(ctx: BenchContext): Promise<void> {
   const sizes = ctx.quick ? [100, 1000] : [100, 1000, 10_000];
   const getSamples = ctx.quick ? 200 : 1000;
@@ -111,15 +69,15 @@ export async function runReads(ctx: BenchContext): Promise<void> {
       if (size === sizes[0]) {
         ctx.progress(`reads: get one tcp, ${getSamples} samples per side`);
         const results = await sampleSides(ctx, 'get one tcp', readers, getSamples, (side, i) =>
-          side.client.request(side.object(namespace, `tcp-${String((i * 37) % size).padStart(5, '0')}`)).then(() => undefined),
+          side.client.request(side.object(namespace, `tcp-${String((i * 37) % size).padStart(5, '0')}`)),
         );
-        addComparison(ctx, 'get one tcp (JSON)', results);
+        addComparisons(ctx, SECTION, 'get one tcp (JSON)', results);
       }
       for (const format of FORMATS) {
         const samples = listSamples(size);
         ctx.progress(`reads: list ${size} tcps across namespaces as ${format.name}, ${samples} samples per side`);
         const results = await sampleSides(ctx, `list ${size} tcps (${format.name})`, readers, samples, (side) => listAllPages(side, format.accept));
-        addComparison(ctx, `list ${size} tcps -A (${format.name}, pages of ${KUBECTL_CHUNK_SIZE})`, results, note);
+        addComparisons(ctx, SECTION, `list ${size} tcps -A (${format.name}, pages of ${KUBECTL_CHUNK_SIZE})`, results, note);
       }
     }
   } finally {
