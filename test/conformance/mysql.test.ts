@@ -1,22 +1,24 @@
-// The storage conformance suite against a real MariaDB (Debian's package, started for this run),
-// plus what is particular to the MySQL driver: schema versioning and refusal.
+// The storage conformance suite against a real MariaDB (Debian's package, started for this run,
+// restartable for the suite's restart test), plus what is particular to the MySQL driver: schema
+// versioning and refusal, configuration errors.
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMySqlStorage } from '../../src/storage/mysql.ts';
 import { IncompatibleSchemaError } from '../../src/storage/sql/schema.ts';
 import type { Storage } from '../../src/storage/storage.ts';
-import { startMariaDB, type Datastore, type SqlCredentials } from '../e2e/support/datastores.ts';
+import { startRestartableMariaDB, type RestartableDatabase } from './sql-databases.ts';
 import { describeStorageConformance } from './storage-suite.ts';
 
 describe('mysql (MariaDB)', () => {
-  let server: Datastore<SqlCredentials>;
+  let server: RestartableDatabase;
   let admin: mysql.Connection;
   let databases = 0;
   const urls = new WeakMap<Storage, string>();
 
   beforeAll(async () => {
-    server = await startMariaDB();
-    admin = await mysql.createConnection(server.endpoint);
+    server = await startRestartableMariaDB();
+    const url = new URL(await server.createDatabase(`kamaji_${process.pid}_admin`));
+    admin = await mysql.createConnection(url.href);
   });
   afterAll(async () => {
     await admin?.end();
@@ -24,13 +26,7 @@ describe('mysql (MariaDB)', () => {
   });
 
   /** A new empty database on the server; each store gets its own, so their revisions are their own. */
-  async function newDatabase(): Promise<string> {
-    const name = `kamaji_${process.pid}_${++databases}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(server.endpoint);
-    url.pathname = `/${name}`;
-    return url.href;
-  }
+  const newDatabase = (): Promise<string> => server.createDatabase(`kamaji_${process.pid}_${++databases}`);
 
   async function open(url: string): Promise<Storage> {
     const store = await openMySqlStorage({ url, poolSize: 4, compactIntervalMs: 0, pollIntervalMs: 20 });
@@ -41,6 +37,11 @@ describe('mysql (MariaDB)', () => {
   describeStorageConformance('mysql', {
     create: async () => open(await newDatabase()),
     replica: async (store) => open(urls.get(store)!),
+    restartBackend: async () => {
+      await admin.end();
+      await server.restart(500);
+      admin = await mysql.createConnection(await newDatabase());
+    },
   });
 
   it('creates its schema once, and a second start on it finds version 1', async () => {
@@ -70,7 +71,7 @@ describe('mysql (MariaDB)', () => {
 
   it('names the field when the configuration is wrong, without echoing the password', async () => {
     await expect(openMySqlStorage({ url: 'postgres://u:secret@h/db' })).rejects.toThrow(/url must start with mysql:\/\//);
-    await expect(openMySqlStorage({ url: `${server.endpoint}x`, pollIntervalMs: 0 })).rejects.toThrow(/pollIntervalMs/);
+    await expect(openMySqlStorage({ url: await newDatabase(), pollIntervalMs: 0 })).rejects.toThrow(/pollIntervalMs/);
     const wrong = new URL(await newDatabase());
     wrong.password = 'not-the-password';
     const error = await openMySqlStorage({ url: wrong.href }).catch((caught: unknown) => caught);

@@ -1,37 +1,26 @@
-// The storage conformance suite against a real PostgreSQL (Debian's package, started for this run),
-// plus what is particular to the PostgreSQL driver: schema versioning and refusal.
+// The storage conformance suite against a real PostgreSQL (Debian's package, started for this run,
+// restartable for the suite's restart test), plus what is particular to the PostgreSQL driver:
+// schema versioning and refusal, configuration errors.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStorage } from '../../src/storage/postgres.ts';
 import { IncompatibleSchemaError } from '../../src/storage/sql/schema.ts';
 import type { Storage } from '../../src/storage/storage.ts';
-import { startPostgres, type Datastore, type SqlCredentials } from '../e2e/support/datastores.ts';
+import { startRestartablePostgres, type RestartableDatabase } from './sql-databases.ts';
 import { describeStorageConformance } from './storage-suite.ts';
 
 describe('postgres', () => {
-  let server: Datastore<SqlCredentials>;
+  let server: RestartableDatabase;
   let databases = 0;
   const urls = new WeakMap<Storage, string>();
 
   beforeAll(async () => {
-    server = await startPostgres();
+    server = await startRestartablePostgres();
   });
   afterAll(async () => server?.stop());
 
   /** A new empty database on the server; each store gets its own, so their revisions are their own. */
-  async function newDatabase(): Promise<string> {
-    const name = `kamaji_${process.pid}_${++databases}`;
-    const admin = new pg.Client({ connectionString: server.endpoint });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
-    }
-    const url = new URL(server.endpoint);
-    url.pathname = `/${name}`;
-    return url.href;
-  }
+  const newDatabase = (): Promise<string> => server.createDatabase(`kamaji_${process.pid}_${++databases}`);
 
   async function open(url: string): Promise<Storage> {
     const store = await openPostgresStorage({ url, poolSize: 4, compactIntervalMs: 0 });
@@ -42,6 +31,7 @@ describe('postgres', () => {
   describeStorageConformance('postgres', {
     create: async () => open(await newDatabase()),
     replica: async (store) => open(urls.get(store)!),
+    restartBackend: () => server.restart(500),
   });
 
   it('creates its schema once, and a second start on it finds version 1', async () => {
@@ -71,7 +61,7 @@ describe('postgres', () => {
       const newer = await open(url).catch((error: unknown) => error);
       expect(newer).toBeInstanceOf(IncompatibleSchemaError);
       expect((newer as Error).message).toMatch(/version 99, written by a newer Kamaji-TS/);
-      expect((newer as Error).message).not.toContain(server.credentials.password);
+      expect((newer as Error).message).not.toContain(server.password);
 
       await foreignClient.query('CREATE TABLE kamaji_log (id INTEGER)');
       const strange = await open(foreign).catch((error: unknown) => error);
@@ -84,8 +74,8 @@ describe('postgres', () => {
 
   it('names the field when the configuration is wrong, without echoing the password', async () => {
     await expect(openPostgresStorage({ url: 'mysql://u:secret@h/db' })).rejects.toThrow(/url must start with postgres:\/\//);
-    await expect(openPostgresStorage({ url: server.endpoint, poolSize: 0 })).rejects.toThrow(/poolSize must be a positive integer/);
-    const wrong = new URL(server.endpoint);
+    await expect(openPostgresStorage({ url: await newDatabase(), poolSize: 0 })).rejects.toThrow(/poolSize must be a positive integer/);
+    const wrong = new URL(await newDatabase());
     wrong.password = 'not-the-password';
     const error = await openPostgresStorage({ url: wrong.href }).catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('StorageUnavailableError');
