@@ -1,14 +1,16 @@
 // Throwaway PostgreSQL and MariaDB servers that can be restarted in place (same data, same port),
-// for the SQL storage tests and the storage benchmark. Same binaries and service users as
+// and kine in front of a datastore, for the SQL storage tests and the storage benchmark. Same binaries and service users as
 // test/e2e/support/datastores.ts, whose launchers cannot restart a server; fold this into them once
 // they can.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { BIN_DIR } from '../e2e/support/cluster.ts';
 import { freePort } from '../e2e/support/datastores.ts';
 
 export interface RestartableDatabase {
@@ -221,6 +223,54 @@ export async function startRestartableMariaDB(): Promise<RestartableDatabase> {
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ------------------------------------------------------------------ kine in front of one of them
+
+export interface Kine {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Starts kine in front of `datastoreEndpoint` and waits until it answers etcd requests. */
+export async function startKine(datastoreEndpoint: string): Promise<Kine> {
+  const binary = join(BIN_DIR, 'kine');
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: run 'bash hack/build.sh kine'`);
+  const port = await freePort('127.0.0.1');
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    binary,
+    ['--endpoint', datastoreEndpoint, '--listen-address', `127.0.0.1:${port}`, '--metrics-bind-address', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const client = new Etcd3({ hosts: endpoint, dialTimeout: 1_000 });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error(`kine exited with ${child.exitCode}:\n${output}`);
+      try {
+        await client.get('/kamaji-kine-readiness').string();
+        break;
+      } catch (error) {
+        if (attempt > 120) throw new Error(`kine did not answer: ${String(error)}\n${output}`);
+        await new Promise((done) => setTimeout(done, 250));
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return {
+    endpoint,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }
