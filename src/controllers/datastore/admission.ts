@@ -6,18 +6,15 @@ import type { DataStore, TenantControlPlane } from '../../apis/index.ts';
 import type { FieldError, KubeObject } from '../../apis/meta.ts';
 import type { AdmissionHook, AdmissionRequest } from '../../registry/admission.ts';
 import { ApiError, conflict } from '../../registry/errors.ts';
-import type { RegisteredResource, ResourceStore } from '../../registry/store.ts';
+import type { Registry } from '../../registry/registry.ts';
+import type { ResourceStore } from '../../registry/store.ts';
 import { usersOf } from './users.ts';
-
-/** What the hooks need of the Registry; resolved at request time, as the Registry is built after them. */
-export interface RegistryLookup {
-  resource(plural: string): RegisteredResource | undefined;
-}
 
 /** Hooks by resource plural: `admission: dataStoreAdmission[declaration.plural] ?? []`. */
 export type DataStoreAdmission = Readonly<Record<string, readonly AdmissionHook[]>>;
 
-export function createDataStoreAdmission(registry: () => RegistryLookup): DataStoreAdmission {
+/** `registry` is called at request time: the Registry is built after its stores, which get these hooks. */
+export function createDataStoreAdmission(registry: () => Pick<Registry, 'resource'>): DataStoreAdmission {
   const store = (plural: string): ResourceStore | undefined => registry().resource(plural)?.store;
   return {
     datastores: [(request) => refuseDeletionInUse(request, store)],

@@ -25,5 +25,5 @@ export {
   type DataStoreControllerDeps,
   type DataStoreReconcileDeps,
 } from './controller.ts';
-export { createDataStoreAdmission, type DataStoreAdmission, type RegistryLookup } from './admission.ts';
+export { createDataStoreAdmission, type DataStoreAdmission } from './admission.ts';
 export { dataStoresOf, usersOf } from './users.ts';
