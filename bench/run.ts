@@ -17,11 +17,13 @@ import { figure, formatTable, notMeasured, type Figure } from './lib/figures.ts'
 import { UsageRecorder, type ProcessRole } from './lib/usage.ts';
 import { usageFigures } from './lib/usage-figures.ts';
 import { runReads } from './sections/reads.ts';
+import { runWatch } from './sections/watch.ts';
 import { runWrites } from './sections/writes.ts';
 
 const SECTIONS: Record<string, { figure: string; run: (ctx: BenchContext) => Promise<void> }> = {
   reads: { figure: '1 reads', run: runReads },
   writes: { figure: '2 writes', run: runWrites },
+  watch: { figure: '3 watch', run: runWatch },
 };
 
 const RESULTS = join(import.meta.dirname, 'results/latest.json');

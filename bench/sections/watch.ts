@@ -1,0 +1,189 @@
+// Figure 3: watch. The delay from a write to its event at 1, 100 and 1,000 concurrent watchers, and
+// the events per second one replica delivers while writers keep it busy. Watchers find their event
+// by a marker in the raw stream, without parsing, so the client's own cost stays small and equal on
+// both sides.
+import { benchTenantControlPlane, boundedAll, ensureNamespace, removeNamespace, type ApiSide } from '../lib/api-sides.ts';
+import type { BenchContext } from '../lib/context.ts';
+import { figure, measured, notMeasured } from '../lib/figures.ts';
+import { HttpClient } from '../lib/http-client.ts';
+
+const SECTION = '3 watch';
+const EVENT_TIMEOUT_MS = 10_000;
+
+interface Watcher {
+  close(): void;
+}
+
+/** Opens `count` watches on the namespace from `resourceVersion`, each on its own connection. */
+async function openWatchers(side: ApiSide, namespace: string, resourceVersion: string, count: number, onText: (watcher: number, text: string) => void): Promise<{ watchers: Watcher[]; client: HttpClient }> {
+  // A client of its own with room for every watcher: watches hold their connection.
+  const client = new HttpClient(side.client.target, { maxSockets: count + 8 });
+  const path = `${side.collection(namespace)}?watch=1&resourceVersion=${resourceVersion}&allowWatchBookmarks=false&timeoutSeconds=600`;
+  const watchers = await boundedAll(count, 50, (index) => client.stream(path, (text) => onText(index, text), () => undefined));
+  return { watchers, client };
+}
+
+/** Writes one label at a time and times each watcher's receipt of that write's event. */
+async function latencyAt(side: ApiSide, namespace: string, watcherCount: number, writes: number): Promise<{ latencies: number[]; missed: number }> {
+  const name = `target-${side.key}`;
+  const created = await side.client.json<{ metadata: { resourceVersion: string } }>(side.collection(namespace), {
+    method: 'POST',
+    body: JSON.stringify(benchTenantControlPlane(side, namespace, name)),
+  });
+  let marker = '';
+  let sentAt = 0;
+  let received = new Set<number>();
+  let resolveAll: (() => void) | undefined;
+  const latencies: number[] = [];
+  const tails = new Array<string>(watcherCount).fill('');
+  const { watchers, client } = await openWatchers(side, namespace, created.metadata.resourceVersion, watcherCount, (watcher, text) => {
+    const window = tails[watcher] + text;
+    tails[watcher] = window.slice(-64);
+    if (marker && !received.has(watcher) && window.includes(marker)) {
+      received.add(watcher);
+      latencies.push(performance.now() - sentAt);
+      if (received.size === watcherCount) resolveAll?.();
+    }
+  });
+  let missed = 0;
+  try {
+    for (let k = 0; k < writes; k++) {
+      received = new Set();
+      marker = `"bench-seq":"s${k}x"`;
+      const allReceived = new Promise<void>((resolve) => {
+        resolveAll = resolve;
+      });
+      sentAt = performance.now();
+      await side.client.request(side.object(namespace, name), {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: JSON.stringify({ metadata: { labels: { 'bench-seq': `s${k}x` } } }),
+      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([allReceived, new Promise((resolve) => (timer = setTimeout(resolve, EVENT_TIMEOUT_MS)))]);
+      clearTimeout(timer);
+      missed += watcherCount - received.size;
+    }
+  } finally {
+    marker = '';
+    for (const watcher of watchers) watcher.close();
+    client.close();
+  }
+  return { latencies, missed };
+}
+
+/**
+ * Writers patch their own objects as fast as the server takes them for `seconds`; every watcher
+ * counts the events (one line each) it receives. Returns events per second per watcher and the
+ * write rate the server accepted.
+ */
+async function throughput(side: ApiSide, namespace: string, watcherCount: number, writerCount: number, seconds: number) {
+  const names = Array.from({ length: writerCount }, (_, i) => `flood-${side.key}-${i}`);
+  const created = await boundedAll(names.length, 8, (i) =>
+    side.client.json<{ metadata: { resourceVersion: string } }>(side.collection(namespace), {
+      method: 'POST',
+      body: JSON.stringify(benchTenantControlPlane(side, namespace, names[i]!)),
+    }),
+  );
+  const from = created.map((o) => Number(o.metadata.resourceVersion)).reduce((a, b) => Math.max(a, b));
+  const events = new Array<number>(watcherCount).fill(0);
+  const { watchers, client } = await openWatchers(side, namespace, String(from), watcherCount, (watcher, text) => {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) events[watcher]!++;
+  });
+  let writes = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    names.map(async (name) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        await side.client.request(side.object(namespace, name), {
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
+          body: JSON.stringify({ metadata: { labels: { 'bench-n': `n${n}` } } }),
+        });
+        writes++;
+      }
+    }),
+  );
+  const writeSeconds = (performance.now() - started) / 1000;
+  // Let the watchers drain what was written, then read the rate over the whole time.
+  const drainDeadline = performance.now() + EVENT_TIMEOUT_MS;
+  while (performance.now() < drainDeadline && events.some((count) => count < writes)) await new Promise((r) => setTimeout(r, 50));
+  const elapsed = (performance.now() - started) / 1000;
+  for (const watcher of watchers) watcher.close();
+  client.close();
+  return { perWatcher: events.map((count) => count / elapsed), writesPerSecond: writes / writeSeconds, writes, lagging: events.filter((c) => c < writes).length };
+}
+
+export async function runWatch(ctx: BenchContext): Promise<void> {
+  const watcherCounts = ctx.quick ? [1, 100] : [1, 100, 1000];
+  const writes = ctx.quick ? 20 : 50;
+  const namespace = `bench-watch-${ctx.runId}`;
+  await ensureNamespace(ctx.cluster.admin, namespace);
+  try {
+    for (const count of watcherCounts) {
+      const results = new Map<ApiSide, { latencies: number[]; missed: number }>();
+      for (const side of [ctx.aggregated, ctx.direct, ctx.crd]) {
+        ctx.progress(`watch: ${count} watcher(s), ${writes} writes, ${side.label}`);
+        const run = () => latencyAt(side, namespace, count, writes);
+        results.set(side, side.key === 'direct' ? await run() : await ctx.usage.measure(`watch, ${count} watchers`, side.key === 'crd' ? 'peer' : 'kamaji', run));
+        await side.client.request(side.object(namespace, `target-${side.key}`), { method: 'DELETE' });
+      }
+      const peer = results.get(ctx.crd)!;
+      for (const side of [ctx.aggregated, ctx.direct]) {
+        const ours = results.get(side)!;
+        ctx.add(
+          figure({
+            section: SECTION,
+            name: `write to event, ${count} watcher(s), ${side.key === 'direct' ? 'straight to a replica' : 'via aggregator'}`,
+            unit: 'ms',
+            better: 'lower',
+            kamajiTs: ours.latencies.length > 0 ? measured(ours.latencies) : notMeasured('no event arrived'),
+            peer: peer.latencies.length > 0 ? measured(peer.latencies) : notMeasured('no event arrived'),
+            peerLabel: ctx.crd.label,
+            note: `${writes} writes; events not received within ${EVENT_TIMEOUT_MS / 1000} s: Kamaji-TS ${ours.missed}, peer ${peer.missed}`,
+          }),
+        );
+      }
+    }
+
+    const watchers = 100;
+    const writers = 8;
+    const seconds = ctx.quick ? 10 : 30;
+    const rates = new Map<ApiSide, Awaited<ReturnType<typeof throughput>>>();
+    for (const side of [ctx.direct, ctx.crd]) {
+      ctx.progress(`watch: events per second, ${writers} writers, ${watchers} watchers, ${seconds} s, ${side.label}`);
+      rates.set(side, await ctx.usage.measure('watch throughput', side.key === 'crd' ? 'peer' : 'kamaji', () => throughput(side, namespace, watchers, writers, seconds)));
+    }
+    const ours = rates.get(ctx.direct)!;
+    const theirs = rates.get(ctx.crd)!;
+    const note = `writes accepted: Kamaji-TS ${Math.round(ours.writesPerSecond)}/s, peer ${Math.round(theirs.writesPerSecond)}/s; watchers still behind after the drain: Kamaji-TS ${ours.lagging}, peer ${theirs.lagging}`;
+    ctx.add(
+      figure({
+        section: SECTION,
+        name: `events/s delivered to each of ${watchers} watchers, ${writers} writers, one replica`,
+        unit: 'events/s',
+        better: 'higher',
+        kamajiTs: measured(ours.perWatcher),
+        peer: measured(theirs.perWatcher),
+        peerLabel: 'CRD on one kube-apiserver',
+        note,
+      }),
+    );
+    ctx.add(
+      figure({
+        section: SECTION,
+        name: `events/s delivered in all (${watchers} watchers), one replica`,
+        unit: 'events/s',
+        better: 'higher',
+        kamajiTs: measured([ours.perWatcher.reduce((a, b) => a + b, 0)]),
+        peer: measured([theirs.perWatcher.reduce((a, b) => a + b, 0)]),
+        peerLabel: 'CRD on one kube-apiserver',
+        note,
+      }),
+    );
+  } finally {
+    ctx.progress('watch: deleting the objects');
+    await removeNamespace(ctx.cluster.admin, [ctx.aggregated, ctx.crd], namespace);
+  }
+}
