@@ -12,6 +12,7 @@ install_prerequisites
 build_components "${ALL_COMPONENTS[@]}"
 
 log "==> node network"
+take_over_machine
 setup_network
 step "certificates and kubeconfigs (kubeadm init phase certs/kubeconfig)" make_pki
 write_node_configs

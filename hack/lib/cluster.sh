@@ -71,6 +71,26 @@ stop_component() {
   log "    stopped $name (pid $pid)"
 }
 
+# ---------------------------------------------------------------- ownership
+
+# One cluster per machine (the netns, addresses and ports are fixed). $RUN_DIR/owner names the
+# cache directory whose PIDs describe the running one; a cluster-up from another clone (CI's
+# fresh clone, say) first stops that one through its own records.
+take_over_machine() {
+  local owner
+  owner="$(cat "$RUN_DIR/owner" 2>/dev/null)" || owner=""
+  if [[ -n $owner && $owner != "$CACHE_DIR" ]]; then
+    if [[ -d "$owner/cluster/pids" ]]; then
+      log "    a cluster started with cache $owner runs here: stopping it first"
+      KAMAJI_CACHE_DIR="$owner" bash "$REPO_ROOT/hack/cluster-down.sh"
+    else
+      die "a cluster started with cache $owner runs here, and its records are gone: stop it by hand"
+    fi
+  fi
+  mkdir -p "$RUN_DIR"
+  echo "$CACHE_DIR" > "$RUN_DIR/owner"
+}
+
 # ---------------------------------------------------------------- network
 
 setup_network() {

@@ -24,15 +24,14 @@ require_go() {
   command -v go >/dev/null || die "Go is missing (expected /usr/local/go/bin/go on this kind of machine)"
 }
 
-# node_modules is current when it was installed from the package-lock.json that is there now.
+# node_modules is current when npm's own record of it (node_modules/.package-lock.json, written
+# by every npm ci/install) is at least as new as package-lock.json.
 install_node_modules() {
-  local lock_sum stamp="$REPO_ROOT/node_modules/.kamaji-lock.sha256"
-  lock_sum="$(sha256sum "$REPO_ROOT/package-lock.json" | cut -d' ' -f1)"
-  if [[ -x "$REPO_ROOT/node_modules/.bin/node" && "$(cat "$stamp" 2>/dev/null)" == "$lock_sum" ]]; then
+  local record="$REPO_ROOT/node_modules/.package-lock.json"
+  if [[ -x "$REPO_ROOT/node_modules/.bin/node" && -f $record && ! "$REPO_ROOT/package-lock.json" -nt $record ]]; then
     log "    node_modules current"; return
   fi
   (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$lock_sum" > "$stamp"
 }
 
 install_prerequisites() {
