@@ -17,6 +17,7 @@ import { figure, formatTable, notMeasured, type Figure } from './lib/figures.ts'
 import { UsageRecorder, type ProcessRole } from './lib/usage.ts';
 import { usageFigures } from './lib/usage-figures.ts';
 import { runReads } from './sections/reads.ts';
+import { runStorage } from './sections/storage.ts';
 import { runWatch } from './sections/watch.ts';
 import { runWrites } from './sections/writes.ts';
 
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, { figure: string; run: (ctx: BenchContext) => Pro
   reads: { figure: '1 reads', run: runReads },
   writes: { figure: '2 writes', run: runWrites },
   watch: { figure: '3 watch', run: runWatch },
+  storage: { figure: '4 storage', run: runStorage },
 };
 
 const RESULTS = join(import.meta.dirname, 'results/latest.json');
