@@ -358,9 +358,11 @@ describe.skipIf(!clusterAvailable)('replica restarts under a running watch', () 
 
     try {
       await createSome('before', 3);
-      const pods = (await jsonOf(['get', 'pods', '-n', 'kamaji-system', '-l', 'app.kubernetes.io/name=tenancy-apiserver'])).items.map(
-        (pod: { metadata: { name: string } }) => pod.metadata.name,
-      ) as string[];
+      await kubectl(['rollout', 'status', 'deployment/tenancy-apiserver', '-n', 'kamaji-system', '--timeout=180s'], { timeoutMs: 190_000 });
+      // Replicas of an earlier rollout may still be shutting down: only the serving ones count.
+      const pods = (await jsonOf(['get', 'pods', '-n', 'kamaji-system', '-l', 'app.kubernetes.io/name=tenancy-apiserver'])).items
+        .filter((pod: { metadata: { deletionTimestamp?: string } }) => !pod.metadata.deletionTimestamp)
+        .map((pod: { metadata: { name: string } }) => pod.metadata.name) as string[];
       expect(pods.length).toBe(2);
       for (const [index, pod] of pods.entries()) {
         const deleting = kubectl(['delete', 'pod', pod, '-n', 'kamaji-system', '--timeout=120s'], { timeoutMs: 130_000 });
