@@ -31,7 +31,13 @@ export const BOOTSTRAP_GROUP = 'system:bootstrappers:kubeadm:default-node-token'
 const TOKEN_ATTEMPTS = 3;
 
 export interface JoinSubresourceDeps extends SubresourceDeps {
-  /** How to reach the tenant from its admin kubeconfig; tests give their own. */
+  /**
+   * The key of `<tcp>-admin-kubeconfig` to reach the tenant with: `super-admin.svc` (default, the
+   * Service's DNS name, from inside the management cluster) or `super-admin.conf` (the endpoint),
+   * as the controllers' tenantAccess option chooses.
+   */
+  tenantKubeconfigKey?: string;
+  /** How to reach the tenant from that kubeconfig; tests give their own. */
   tenantClientFrom?: (kubeconfigYaml: string) => KubeClient;
 }
 
@@ -78,7 +84,7 @@ export function createJoinSubresource(deps: JoinSubresourceDeps): SubresourceHan
       const ttlSeconds = secondsParameter(request.body?.ttlSeconds ?? undefined, 'ttlSeconds', { min: MIN_JOIN_TTL_SECONDS, max: MAX_JOIN_TTL_SECONDS }) ?? DEFAULT_JOIN_TTL_SECONDS;
       const { ready, caCertHash } = await joinInformation(request);
       const expiration = kubeTime(new Date(now().getTime() + ttlSeconds * 1000));
-      const tenantClient = connect(await tenantAdminKubeconfig(deps, ready));
+      const tenantClient = connect(await tenantAdminKubeconfig(deps, ready, deps.tenantKubeconfigKey ?? TENANT_KUBECONFIG_KEY));
       for (let attempt = 1; ; attempt++) {
         const token = randomBootstrapToken();
         const secret = bootstrapTokenSecret(token, expiration, `created by Kamaji-TS for ${request.user.username} through tenantcontrolplanes/join`);
@@ -114,10 +120,10 @@ export function bootstrapTokenSecret(token: { id: string; secret: string }, expi
   };
 }
 
-async function tenantAdminKubeconfig(deps: SubresourceDeps, ready: ReadyTenantControlPlane): Promise<string> {
+async function tenantAdminKubeconfig(deps: SubresourceDeps, ready: ReadyTenantControlPlane, key: string): Promise<string> {
   const name = secretName(ready.tcp, 'adminKubeconfig');
-  const kubeconfig = decodeSecretData(await readSecret(deps.managementClient, ready.namespace, name))[TENANT_KUBECONFIG_KEY];
-  if (!kubeconfig) throw internalError(`the admin kubeconfig of the control plane (Secret ${ready.namespace}/${name}, key ${TENANT_KUBECONFIG_KEY}) is missing`);
+  const kubeconfig = decodeSecretData(await readSecret(deps.managementClient, ready.namespace, name))[key];
+  if (!kubeconfig) throw internalError(`the admin kubeconfig of the control plane (Secret ${ready.namespace}/${name}, key ${key}) is missing`);
   return kubeconfig;
 }
 
