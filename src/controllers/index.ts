@@ -30,6 +30,12 @@ export interface StartControllersOptions {
   /** Default true; false runs the controllers at once (a single replica, or local development). */
   leaderElect?: boolean;
   kineImage?: string;
+  /**
+   * How the controllers reach tenant API servers: `service` (default) through the Service's DNS name,
+   * which needs Kamaji-TS inside the management cluster; `endpoint` through the control plane
+   * endpoint, for a Kamaji-TS running outside it.
+   */
+  tenantAccess?: 'service' | 'endpoint';
   imagePullPolicy?: string;
   logger: Logger;
 }
@@ -69,6 +75,7 @@ export function startControllers(options: StartControllersOptions): RunningContr
         kineImage: options.kineImage ?? DEFAULT_KINE_IMAGE,
         ...(options.imagePullPolicy ? { imagePullPolicy: options.imagePullPolicy } : {}),
         ...(options.defaultDataStore ? { defaultDataStore: options.defaultDataStore } : {}),
+        ...(options.tenantAccess === 'endpoint' ? { tenantKubeconfigKey: 'super-admin.conf' } : {}),
       },
     });
     running = [dataStores, tenantControlPlanes];

@@ -12,6 +12,8 @@ export interface TenantControlPlaneOptions {
   imagePullPolicy?: string;
   /** For a tcp whose spec.dataStore is empty (created before the server had --default-datastore). */
   defaultDataStore?: string;
+  /** Key of the admin kubeconfig Secret the controllers reach tenants with (default super-admin.svc). */
+  tenantKubeconfigKey?: string;
 }
 
 export interface PassContext {

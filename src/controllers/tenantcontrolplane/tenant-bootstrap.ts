@@ -2,6 +2,7 @@
 // (kubeadm.ts). Runs again only when those objects change (their checksum is in
 // status.kubeadmPhase.bootstrapToken).
 import { KubeConfig } from '@kubernetes/client-node';
+import type { TenantControlPlane } from '../../apis/index.ts';
 import { apiErrorMessage, apiStatusCode, applyObject, kubeTime, makeKubeClient, type KubeClient } from '../runtime/kube-client.ts';
 import { connectionString } from './datastore-setup.ts';
 import { usesKine } from './deployment.ts';
@@ -11,8 +12,14 @@ import { checksum } from './names.ts';
 import type { Endpoint } from './service.ts';
 import { StepError, StepWait, type PassContext } from './step.ts';
 
-/** The admin Secret key the controllers use to reach the tenant (Kamaji's kubeconfig-secret-key annotation). */
+/** The admin Secret key the controllers use to reach the tenant: through its Service, in-cluster. */
 export const TENANT_KUBECONFIG_KEY = 'super-admin.svc';
+/** Kamaji's annotation choosing another key, e.g. `super-admin.conf` to go through the endpoint. */
+export const ANNOTATION_KUBECONFIG_SECRET_KEY = 'kamaji.clastix.io/kubeconfig-secret-key';
+
+export function tenantKubeconfigKey(tcp: TenantControlPlane, fallback = TENANT_KUBECONFIG_KEY): string {
+  return tcp.metadata.annotations?.[ANNOTATION_KUBECONFIG_SECRET_KEY] || fallback;
+}
 
 export function tenantClientFrom(kubeconfigYaml: string): KubeClient {
   const kubeConfig = new KubeConfig();
@@ -41,7 +48,12 @@ export async function reconcileTenantBootstrap(
   const sum = checksum(objects);
   if (ctx.status.kubeadmPhase?.bootstrapToken?.checksum === sum) return;
 
-  const tenantClient = tenantClientFrom(credentials.adminKubeconfigs[TENANT_KUBECONFIG_KEY] ?? '');
+  const key = tenantKubeconfigKey(tcp, ctx.options.tenantKubeconfigKey);
+  const kubeconfig = credentials.adminKubeconfigs[key];
+  if (!kubeconfig) {
+    throw new StepError('InvalidKubeconfigSecretKey', `Secret ${tcp.metadata.name}-admin-kubeconfig has no key "${key}" (annotation ${ANNOTATION_KUBECONFIG_SECRET_KEY})`);
+  }
+  const tenantClient = tenantClientFrom(kubeconfig);
   for (const object of objects) {
     try {
       await applyObject(tenantClient, object);
