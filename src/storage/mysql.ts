@@ -9,11 +9,11 @@ import { SqlLogStorage } from './sql/sql-log-storage.ts';
 import type { Storage } from './storage.ts';
 
 export interface MySqlStorageConfig extends SqlStorageConfig {
-  /** How often watches look for new rows (default 100 ms). */
+  /** How often watches look for rows written by other replicas (default 25 ms). */
   pollIntervalMs?: number;
 }
 
-const DEFAULT_POLL_INTERVAL_MS = 100;
+const DEFAULT_POLL_INTERVAL_MS = 25;
 const SCHEMA_LOCK_TIMEOUT_SECONDS = 60;
 
 const CREATE_SCHEMA = [

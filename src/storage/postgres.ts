@@ -56,7 +56,13 @@ export async function openPostgresStorage(config: PostgresStorageConfig): Promis
 }
 
 function clientConfig(resolved: ResolvedSqlConfig): pg.ClientConfig {
-  const config: pg.ClientConfig = { connectionString: resolved.url.href, application_name: 'kamaji-ts' };
+  const config: pg.ClientConfig = {
+    connectionString: resolved.url.href,
+    application_name: 'kamaji-ts',
+    // Our statements are small index lookups; PostgreSQL's JIT would compile them whenever its row
+    // estimates are off (a young table has no statistics) and spend 10+ ms doing it.
+    options: '-c jit=off',
+  };
   if (resolved.tls !== undefined) config.ssl = { ...resolved.tls, rejectUnauthorized: true };
   return config;
 }

@@ -1,6 +1,6 @@
-// Every statement on the kamaji_log tables, written once for both databases. Statements that read
-// history also return the compacted revision from the same statement (so the same snapshot): a
-// reader can tell for sure whether compaction removed rows it needed.
+// Every statement on the kamaji_log tables, written once for both databases. Reads of the log
+// after a revision also return the compacted revision from the same statement (so the same
+// snapshot): the watch feed can tell for sure whether compaction removed rows it needed.
 
 import type { SqlDialect, SqlExecutor, SqlParam, SqlRow } from './dialect.ts';
 import { keyCondition } from './key-range.ts';
@@ -58,35 +58,34 @@ export class LogQueries {
     );
   }
 
-  /** Current values under a prefix as of `revision`, sorted by key. */
-  async listAt(
-    revision: number,
-    prefix: string,
-    startAfter: string | undefined,
-    limit: number | undefined,
-  ): Promise<CompactedRows> {
-    const keys = keyCondition('name', prefix, startAfter);
-    const params: SqlParam[] = [...keys.params, revision];
+  /**
+   * Current values under a prefix as of `revision`, sorted by key: rows with no newer row of their key
+   * up to that revision (an anti-join the databases run in key order straight off the (name, id) index).
+   */
+  async listAt(revision: number, prefix: string, startAfter: string | undefined, limit: number | undefined): Promise<LogRow[]> {
+    const keys = keyCondition('l.name', prefix, startAfter);
+    const params: SqlParam[] = [...keys.params, revision, revision];
     let limitSql = '';
     if (limit !== undefined) {
       limitSql = ' LIMIT ?';
       params.push(limit);
     }
-    return this.#withCompacted(
+    const rows = await this.#db.query(
       `SELECT ${LOG_COLUMNS} FROM kamaji_log l
-         JOIN (SELECT MAX(id) AS id FROM kamaji_log WHERE ${keys.sql} AND id <= ? GROUP BY name) m ON l.id = m.id
-        WHERE l.deleted = FALSE ORDER BY l.name${limitSql}`,
+        WHERE ${keys.sql} AND l.id <= ? AND l.deleted = FALSE
+          AND NOT EXISTS (SELECT 1 FROM kamaji_log n WHERE n.name = l.name AND n.id > l.id AND n.id <= ?)
+        ORDER BY l.name${limitSql}`,
       params,
-      'name',
     );
+    return rows.map(toLogRow);
   }
 
   async count(prefix: string): Promise<number> {
-    const keys = keyCondition('name', prefix);
+    const keys = keyCondition('l.name', prefix);
     const rows = await this.#db.query(
       `SELECT COUNT(*) AS n FROM kamaji_log l
-         JOIN (SELECT MAX(id) AS id FROM kamaji_log WHERE ${keys.sql} GROUP BY name) m ON l.id = m.id
-        WHERE l.deleted = FALSE`,
+        WHERE ${keys.sql} AND l.deleted = FALSE
+          AND NOT EXISTS (SELECT 1 FROM kamaji_log n WHERE n.name = l.name AND n.id > l.id)`,
       keys.params,
     );
     return Number(rows[0]?.['n'] ?? 0);
@@ -110,8 +109,11 @@ export class LogQueries {
     }
     params.push(limit);
     return this.#withCompacted(
-      `SELECT ${LOG_COLUMNS}, p.value AS prev_value FROM kamaji_log l
-         LEFT JOIN kamaji_log p ON p.id = l.prev_revision AND l.created = FALSE AND l.prev_revision <> l.id
+      // The previous value by primary key, per row (a join would let the planner scan the whole log).
+      `SELECT ${LOG_COLUMNS},
+              CASE WHEN l.created THEN NULL
+                   ELSE (SELECT p.value FROM kamaji_log p WHERE p.id = l.prev_revision AND p.id <> l.id) END AS prev_value
+         FROM kamaji_log l
         WHERE ${conditions.join(' AND ')} ORDER BY l.id LIMIT ?`,
       params,
       'id',

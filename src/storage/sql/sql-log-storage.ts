@@ -106,10 +106,15 @@ export class SqlLogStorage implements Storage {
       const requested = options.revision !== undefined && options.revision > 0 ? options.revision : undefined;
       const revision = requested === undefined ? await this.#feed.catchUp() : await this.#readableRevision(requested);
       const limit = options.limit !== undefined && options.limit > 0 ? options.limit : undefined;
-      const page = await this.#queries.listAt(revision, options.prefix, options.startAfter, limit && limit + 1);
-      if (requested !== undefined && page.compacted > requested) throw new CompactedError(requested, page.compacted);
-      const more = limit !== undefined && page.rows.length > limit;
-      const rows = more ? page.rows.slice(0, limit) : page.rows;
+      const found = await this.#queries.listAt(revision, options.prefix, options.startAfter, limit && limit + 1);
+      if (requested !== undefined) {
+        // Asked after the read: a compaction that could have removed rows it needed shows here (one
+        // that committed after the read is refused too, which is merely cautious).
+        const compacted = await this.#queries.compactedRevision();
+        if (compacted > requested) throw new CompactedError(requested, compacted);
+      }
+      const more = limit !== undefined && found.length > limit;
+      const rows = more ? found.slice(0, limit) : found;
       return { items: rows.map(toStoredValue), revision, more };
     });
   }
@@ -290,7 +295,10 @@ export class SqlLogStorage implements Storage {
   async #write<T>(operation: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#run(operation);
+        const result = await this.#run(operation);
+        // This replica's own watches need not wait for a notification or the next poll.
+        this.#wake();
+        return result;
       } catch (error) {
         const cause = error instanceof StorageUnavailableError ? error.cause : undefined;
         const failure = cause === undefined ? 'other' : this.#db.classify(cause);
