@@ -33,12 +33,13 @@ export interface Credentials {
 export async function reconcileCredentials(ctx: PassContext, endpoint: Endpoint, clusterIP: string | undefined): Promise<Credentials> {
   const { tcp } = ctx;
   const previous = ctx.status;
-  const ensure = async (spec: GeneratedSecretSpec, previousStatus: SecretStatus | undefined) => {
+  const ensure = async (spec: GeneratedSecretSpec, previousStatus: SecretStatus | undefined, mountedByPods = true) => {
     const secret = await ensureGeneratedSecret(ctx.managementClient, tcp, spec);
     if (secret.regenerated && secret.regenerated !== 'missing') {
       ctx.events.record(tcp, 'Normal', 'SecretRegenerated', `Secret ${secret.name} regenerated: ${secret.regenerated}`);
     }
-    ctx.checksums[secret.name] = secret.checksum;
+    // Only what the pods mount rolls them when it changes.
+    if (mountedByPods) ctx.checksums[secret.name] = secret.checksum;
     return { secret, status: secretStatus(secret, previousStatus) };
   };
 
@@ -50,7 +51,7 @@ export async function reconcileCredentials(ctx: PassContext, endpoint: Endpoint,
   const apiServer = await ensure(apiServerCertificateSpec(tcp, caPair, endpoint, clusterIP), previous.certificates?.apiServer);
   const kubeletClient = await ensure(apiServerKubeletClientSpec(caPair), previous.certificates?.apiServerKubeletClient);
   const frontProxyClient = await ensure(frontProxyClientSpec(frontProxyPair), previous.certificates?.frontProxyClient);
-  const admin = await ensure(adminKubeconfigSpec(tcp, caPair, endpoint), previous.kubeconfig?.admin);
+  const admin = await ensure(adminKubeconfigSpec(tcp, caPair, endpoint), previous.kubeconfig?.admin, false);
   const controllerManager = await ensure(controllerManagerKubeconfigSpec(tcp, caPair), previous.kubeconfig?.controllerManager);
   const scheduler = await ensure(schedulerKubeconfigSpec(tcp, caPair), previous.kubeconfig?.scheduler);
 
@@ -66,7 +67,7 @@ export async function reconcileCredentials(ctx: PassContext, endpoint: Endpoint,
 
   if (tcp.spec.addons?.konnectivity) {
     const konnectivity = previous.addons?.konnectivity;
-    const certificate = await ensure(konnectivityCertificateSpec(caPair), konnectivity?.certificate);
+    const certificate = await ensure(konnectivityCertificateSpec(caPair), konnectivity?.certificate, false);
     const kubeconfig = await ensure(
       konnectivityKubeconfigSpec(tcp, caPair, keyPair(certificate.secret.data, 'tls.crt', 'tls.key')),
       konnectivity?.kubeconfig,

@@ -62,6 +62,7 @@ export async function reconcileDatastore(ctx: PassContext): Promise<void> {
   const tls = await ctx.datastores.tls(dataStore).catch((error: unknown) => {
     throw new StepError('DataStoreCredentialsUnavailable', `DataStore "${dataStore.metadata.name}": ${apiErrorMessage(error)}`);
   });
+  ctx.dataStoreTls = tls;
 
   // The password is made once and kept: rotating it would need the running kine to follow.
   const configName = secretName(tcp, 'datastoreConfig');

@@ -100,7 +100,7 @@ export class TenantControlPlaneReconciler {
         ctx.tcp = tcp;
       }
       const advertiseAddress = tcp.spec.networkProfile?.advertiseAddress || (isIP(endpoint.host) ? endpoint.host : undefined);
-      const deployment = await reconcileDeployment(ctx, advertiseAddress, await this.#deps.datastores.tls(dataStore));
+      const deployment = await reconcileDeployment(ctx, advertiseAddress, ctx.dataStoreTls ?? {});
       const version = versionStatus(tcp, deployment);
       setVersion(status, tcp, version);
       if (version === 'Sleeping') {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DataStore, TenantControlPlane, TenantControlPlaneStatus } from '../../apis/index.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
 import type { KubeClient } from '../runtime/kube-client.ts';
-import type { TenantDatastores } from './datastore-setup.ts';
+import type { DataStoreTls, TenantDatastores } from './datastore-setup.ts';
 
 export interface TenantControlPlaneOptions {
   /** kine image for SQL DataStores (Kamaji's --kine-image). */
@@ -28,6 +28,8 @@ export interface PassContext {
   options: TenantControlPlaneOptions;
   /** Checksums of the Secrets and ConfigMaps the pods mount, by object name (pod annotations). */
   checksums: Record<string, string>;
+  /** The DataStore's TLS material, once the datastore step resolved it. */
+  dataStoreTls?: DataStoreTls;
 }
 
 /** A step failed for a reason a person can act on: Ready=False with this reason, an event, backoff. */
