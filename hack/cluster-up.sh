@@ -24,7 +24,7 @@ step "wait for etcd" wait_until etcd 60 etcd_healthy
 step "wait for the Kamaji etcd" wait_until "Kamaji etcd" 60 kamaji_etcd_healthy
 start_kube_apiserver
 step "wait for kube-apiserver /readyz" wait_until "kube-apiserver /readyz" 180 apiserver_ready
-bind_cluster_admins
+bind_kubeadm_roles
 start_kube_controller_manager
 start_kube_scheduler
 

@@ -231,12 +231,18 @@ start_kube_apiserver() {
 
 apiserver_ready() { [[ "$(kubectl_admin get --raw /readyz 2>/dev/null)" == ok ]]; }
 
-# kubeadm's admin.conf belongs to the group kubeadm:cluster-admins, bound to cluster-admin the
-# way `kubeadm init` binds it (with the system:masters super-admin.conf).
-bind_cluster_admins() {
-  kubectl --kubeconfig "$KUBECONFIG_DIR/super-admin.conf" create clusterrolebinding kubeadm:cluster-admins \
-    --clusterrole cluster-admin --group kubeadm:cluster-admins --dry-run=client -o yaml |
-    kubectl --kubeconfig "$KUBECONFIG_DIR/super-admin.conf" apply -f - >/dev/null
+# The two bindings `kubeadm init` makes with the system:masters super-admin.conf: admin.conf's
+# group kubeadm:cluster-admins is cluster-admin, and the API server's kubelet client may use the
+# kubelet API (logs, exec, port-forward).
+bind_kubeadm_roles() {
+  local super=(kubectl --kubeconfig "$KUBECONFIG_DIR/super-admin.conf")
+  {
+    "${super[@]}" create clusterrolebinding kubeadm:cluster-admins --clusterrole cluster-admin \
+      --group kubeadm:cluster-admins --dry-run=client -o yaml
+    echo ---
+    "${super[@]}" create clusterrolebinding kubeadm:apiserver-kubelet-client \
+      --clusterrole system:kubelet-api-admin --user kube-apiserver-kubelet-client --dry-run=client -o yaml
+  } | "${super[@]}" apply -f - >/dev/null
 }
 
 start_kube_controller_manager() {

@@ -102,6 +102,16 @@ describe('local management cluster', () => {
       expect(stdout).toBe(image);
     });
 
+    it('`kubectl run` of the kube-apiserver image prints the pinned version', async () => {
+      const { name: namespace } = await newNamespace('e2e-cluster');
+      await kubectl(['-n', namespace, 'run', 'version', `--image=registry.k8s.io/kube-apiserver:${kubernetesVersion()}`,
+        '--image-pull-policy=IfNotPresent', '--restart=Never', '--command', '--', 'kube-apiserver', '--version']);
+      await kubectl(['-n', namespace, 'wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/version', '--timeout=120s'], {
+        timeoutMs: 150_000,
+      });
+      expect((await kubectl(['-n', namespace, 'logs', 'version'])).stdout.trim()).toBe(`Kubernetes ${kubernetesVersion()}`);
+    });
+
     it('reaches a throwaway PostgreSQL from a pod (kine image storing into it)', async () => {
       const { name: namespace } = await newNamespace('e2e-cluster');
       const { user, password, database } = postgres.credentials;
