@@ -161,6 +161,15 @@ export class TenantControlPlaneReconciler {
     if (!name) {
       throw new StepError('DataStoreNotSet', 'spec.dataStore names no DataStore and the server has no --default-datastore');
     }
+    const current = tcp.status?.storage?.dataStoreName;
+    if (current && current !== name) {
+      // Kamaji migrates the data with a Job; until that exists here, switching would start the
+      // tenant empty on the new DataStore while its data stays behind.
+      throw new StepError(
+        'DataStoreMigrationNotSupported',
+        `spec.dataStore changed from "${current}" to "${name}": moving a control plane's data to another DataStore is not supported; set it back to "${current}"`,
+      );
+    }
     const dataStore = await this.#dataStore(name);
     if (!dataStore) throw new StepError('DataStoreNotFound', `DataStore "${name}" not found`);
     if (!dataStore.status?.ready) {
