@@ -29,6 +29,7 @@ export const dataStoreDeclaration: ResourceDeclaration<DataStore> = {
   customSubresources: [],
   // Nothing is computed: every DataStore default is a schema default.
   defaultOnCreate: () => {},
+  defaultOnUpdate: () => {},
   validateCreate: whenSchemaValid(dataStoreSchema, validateDataStoreCreate),
   validateUpdate: updateWhenSchemaValid(dataStoreSchema, validateDataStoreUpdate, validateDataStoreCreate),
 };

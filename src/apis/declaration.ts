@@ -90,6 +90,12 @@ export interface ResourceDeclaration<T extends KubeObject = KubeObject> {
    * defaults, after the registry has set uid/creationTimestamp.
    */
   defaultOnCreate(object: T, context: DefaultingContext): void;
+  /**
+   * Runs on every write of the main resource, after schema defaults. Values computed once at
+   * creation that a write leaves out are kept from `old`: a server-side apply drops the fields its
+   * manager stopped applying, which for these would read as "unset" and be refused.
+   */
+  defaultOnUpdate(object: T, old: T): void;
   /** Kind-specific rules beyond the schema (which the registry checks generically first). */
   validateCreate(object: T): FieldError[];
   /** Includes immutability and transition rules (no version downgrade, etc.). */

@@ -1,8 +1,8 @@
 // The TenantControlPlane kind, declared once. Everything else derives from this object.
 import type { ResourceDeclaration } from './declaration.ts';
 import { group, version } from './group.ts';
-import { defaultWhenSchemaValid, updateWhenSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
-import { defaultTenantControlPlane } from './tenantcontrolplane/defaults.ts';
+import { defaultOnUpdateWhenSchemaValid, defaultWhenSchemaValid, updateWhenSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
+import { defaultTenantControlPlane, defaultTenantControlPlaneOnUpdate } from './tenantcontrolplane/defaults.ts';
 import { tenantControlPlaneSchema } from './tenantcontrolplane/schema.ts';
 import type { TenantControlPlane } from './tenantcontrolplane/types.ts';
 import { validateTenantControlPlaneCreate, validateTenantControlPlaneUpdate } from './tenantcontrolplane/validation.ts';
@@ -36,6 +36,7 @@ export const tenantControlPlaneDeclaration: ResourceDeclaration<TenantControlPla
     { name: 'join', kind: 'TenantControlPlaneJoin', verbs: ['create'], description: 'Creates a bootstrap token and returns what a worker needs to join the tenant cluster.' },
   ],
   defaultOnCreate: defaultWhenSchemaValid(tenantControlPlaneSchema, defaultTenantControlPlane),
+  defaultOnUpdate: defaultOnUpdateWhenSchemaValid(tenantControlPlaneSchema, defaultTenantControlPlaneOnUpdate),
   validateCreate: whenSchemaValid(tenantControlPlaneSchema, validateTenantControlPlaneCreate),
   validateUpdate: updateWhenSchemaValid(tenantControlPlaneSchema, validateTenantControlPlaneUpdate, validateTenantControlPlaneCreate),
 };

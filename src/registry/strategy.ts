@@ -149,6 +149,7 @@ export class WriteStrategy<T extends KubeObject = KubeObject> {
       return next;
     }
     next = object;
+    this.declaration.defaultOnUpdate(next, old);
     if (this.declaration.statusSubresource) {
       if (old.status === undefined) delete next.status;
       else next.status = structuredClone(old.status);

@@ -31,3 +31,10 @@ export function defaultWhenSchemaValid<T, C>(schema: JSONSchemaProps, apply: (ob
     if (validateAgainstSchema(schema, object).length === 0) apply(object, context);
   };
 }
+
+/** The update-time counterpart: both objects must fit the schema before computed defaults run. */
+export function defaultOnUpdateWhenSchemaValid<T>(schema: JSONSchemaProps, apply: (object: T, old: T) => void): (object: T, old: T) => void {
+  return (object, old) => {
+    if (validateAgainstSchema(schema, object).length === 0 && validateAgainstSchema(schema, old).length === 0) apply(object, old);
+  };
+}

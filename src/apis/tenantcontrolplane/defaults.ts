@@ -23,6 +23,19 @@ export function defaultTenantControlPlane(tcp: TenantControlPlane, context: Defa
     spec.dataStoreSchema ||= dataStoreIdentifierFor(uid);
     spec.dataStoreUsername ||= dataStoreIdentifierFor(uid);
   }
+  defaultNetworkProfile(spec);
+}
+
+/** Identity fields are set once (and are immutable): a write that leaves them out keeps them. */
+export function defaultTenantControlPlaneOnUpdate(tcp: TenantControlPlane, old: TenantControlPlane): void {
+  const spec = tcp.spec;
+  spec.dataStore ||= old.spec.dataStore;
+  spec.dataStoreSchema ||= old.spec.dataStoreSchema;
+  spec.dataStoreUsername ||= old.spec.dataStoreUsername;
+  defaultNetworkProfile(spec);
+}
+
+function defaultNetworkProfile(spec: TenantControlPlane['spec']): void {
   const network = (spec.networkProfile ??= {});
   if (!network.serviceCidrs?.length && network.serviceCidr) network.serviceCidrs = [network.serviceCidr];
   if (!network.podCidrs?.length && network.podCidr) network.podCidrs = [network.podCidr];

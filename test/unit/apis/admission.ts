@@ -27,6 +27,7 @@ export function admitCreate<T extends KubeObject>(
 export function admitUpdate<T extends KubeObject>(declaration: ResourceDeclaration<T>, input: unknown, old: T): FieldError[] {
   const object = structuredClone(input) as T;
   applySchemaDefaults(declaration.schema, object);
+  declaration.defaultOnUpdate(object, old);
   return [...validateAgainstSchema(declaration.schema, object), ...declaration.validateUpdate(object, old)];
 }
 

@@ -236,6 +236,24 @@ describe('validation on create', () => {
     expect(createErrors(tcp(spec))).toEqual(['spec.controlPlane.service.additionalPorts[0].name: FieldValueInvalid']);
   });
 
+  test('a write that leaves out the create-time identity and network defaults keeps them (server-side apply drops unowned fields)', () => {
+    const old = stored({ networkProfile: { serviceCidrs: ['10.96.0.0/16'] } });
+    const reapplied = withSpec(old, (spec) => {
+      delete spec.dataStore;
+      delete spec.dataStoreSchema;
+      delete spec.dataStoreUsername;
+      delete spec.networkProfile!.dnsServiceIPs;
+    });
+    expect(admitUpdate(declaration, reapplied, old)).toEqual([]);
+    declaration.defaultOnUpdate(reapplied, old);
+    expect(reapplied.spec).toMatchObject({
+      dataStore: 'default',
+      dataStoreSchema: old.spec.dataStoreSchema,
+      dataStoreUsername: old.spec.dataStoreUsername,
+      networkProfile: { dnsServiceIPs: ['10.96.0.10'] },
+    });
+  });
+
   test('kind rules wait for a schema-valid object instead of failing on wrong types', () => {
     const broken = { ...tcp(), spec: { controlPlane: {}, kubernetes: { version: 7 }, networkProfile: 'x' } } as unknown as TenantControlPlane;
     expect(declaration.validateCreate(broken)).toEqual([]);
@@ -358,14 +376,19 @@ describe('validation on update', () => {
     expect(errors.every((e) => e.detail === 'field is immutable')).toBe(true);
   });
 
-  test('dataStore, dataStoreSchema and dataStoreUsername cannot be unset; dataStore may change', () => {
+  test('dataStore, dataStoreSchema and dataStoreUsername cannot be unset (omitting them keeps them); dataStore may change', () => {
     const old = stored();
     const unset = withSpec(old, (s) => {
       delete s.dataStore;
       delete s.dataStoreSchema;
       delete s.dataStoreUsername;
     });
-    expect(updateErrors(unset, old)).toEqual(['spec.dataStore: FieldValueRequired', 'spec.dataStoreSchema: FieldValueRequired', 'spec.dataStoreUsername: FieldValueRequired']);
+    expect(summary(declaration.validateUpdate(unset, old))).toEqual([
+      'spec.dataStore: FieldValueRequired',
+      'spec.dataStoreSchema: FieldValueRequired',
+      'spec.dataStoreUsername: FieldValueRequired',
+    ]);
+    expect(updateErrors(unset, old)).toEqual([]);
     expect(updateErrors(withSpec(old, (s) => (s.dataStore = 'another')), old)).toEqual([]);
   });
 

@@ -57,6 +57,10 @@ export const widgets: ResourceDeclaration = {
   defaultOnCreate(object, context) {
     if (object.spec && object.spec.owner === undefined && context.defaultDataStore) object.spec.owner = context.defaultDataStore;
   },
+  // The owner is set once: a write that leaves it out keeps it.
+  defaultOnUpdate(object, old) {
+    if (object.spec && object.spec.owner === undefined && old.spec?.owner !== undefined) object.spec.owner = old.spec.owner;
+  },
   validateCreate(object) {
     const errors: FieldError[] = [];
     if (object.spec?.color === 'blue' && typeof object.spec.size === 'number' && object.spec.size > 10) {

@@ -65,8 +65,10 @@ describe('JSON patch', () => {
 describe('merge patch', () => {
   test('RFC 7386: merges objects, null deletes, lists replace', async () => {
     const { store } = await withWidget();
-    const { object } = await store.patch('ns1', 'a', 'merge', JSON.stringify({ spec: { size: 4, tags: ['y', 'z'], owner: null } }), { user });
-    expect(object.spec).toEqual({ size: 4, color: 'red', tags: ['y', 'z'] });
+    const { object } = await store.patch('ns1', 'a', 'merge', JSON.stringify({ spec: { size: 4, tags: ['y', 'z'] } }), { user });
+    expect(object.spec).toEqual({ size: 4, color: 'red', tags: ['y', 'z'], owner: 'default' });
+    const deleted = await store.patch('ns1', 'a', 'merge', JSON.stringify({ spec: { tags: null } }), { user });
+    expect(deleted.object.spec).toEqual({ size: 4, color: 'red', owner: 'default' });
   });
 
   test('unconditional unless the patch carries metadata.resourceVersion', async () => {
@@ -193,6 +195,14 @@ describe('server-side apply', () => {
     expect(object.status).toEqual({ phase: 'Ready' });
     const kubectlEntry = object.metadata.managedFields!.find((e) => e.manager === 'kubectl')!;
     expect(kubectlEntry.fieldsV1).not.toHaveProperty('f:status');
+  });
+
+  test('a create-time default the applier never owned survives its next apply', async () => {
+    const { store } = setup({ defaulting: { defaultDataStore: 'team-a' } });
+    const created = await store.patch('ns1', 'a', 'apply', config({ size: 2 }), { user, fieldManager: 'kubectl' });
+    expect(created.object.spec!.owner).toBe('team-a');
+    const reapplied = await store.patch('ns1', 'a', 'apply', config({ size: 3 }), { user, fieldManager: 'kubectl' });
+    expect(reapplied.object.spec).toMatchObject({ size: 3, owner: 'team-a' });
   });
 
   test('a status apply owns only status, whatever else the configuration carries', async () => {
