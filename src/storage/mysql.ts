@@ -77,6 +77,8 @@ class MySqlDialect implements SqlDialect {
     existingTables: (count: number) =>
       `SELECT table_name AS table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (${placeholders(count)})`,
     deleteSuperseded: 'DELETE a FROM kamaji_log a JOIN kamaji_log b ON b.prev_revision = a.id WHERE b.id > ? AND b.id <= ?',
+    // InnoDB keeps its statistics current by itself.
+    maintenance: [],
   };
   readonly #pool: mysql.Pool;
 

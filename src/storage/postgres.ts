@@ -75,6 +75,9 @@ class PostgresDialect implements SqlDialect {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN (${placeholders(count)})`,
     deleteSuperseded:
       'DELETE FROM kamaji_log a USING kamaji_log b WHERE b.prev_revision = a.id AND b.id > ? AND b.id <= ?',
+    // Autovacuum analyzes late for a log that grows and shrinks in bursts; without fresh statistics
+    // the planner sorts whole prefixes for every page of a list.
+    maintenance: ['ANALYZE kamaji_log'],
   };
   readonly #pool: pg.Pool;
 

@@ -2,7 +2,9 @@
 // restartable for the suite's restart test), plus what is particular to the MySQL driver: schema
 // versioning and refusal, configuration errors.
 import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCertificateAuthority, issueCertificate } from '../../src/pki/index.ts';
+import { StorageUnavailableError } from '../../src/storage/errors.ts';
 import { openMySqlStorage } from '../../src/storage/mysql.ts';
 import { IncompatibleSchemaError } from '../../src/storage/sql/schema.ts';
 import type { Storage } from '../../src/storage/storage.ts';
@@ -77,5 +79,42 @@ describe('mysql (MariaDB)', () => {
     const error = await openMySqlStorage({ url: wrong.href }).catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('StorageUnavailableError');
     expect((error as Error).message).not.toContain('not-the-password');
+  });
+});
+
+describe('mysql (MariaDB) over TLS', () => {
+  const ca = createCertificateAuthority({ commonName: 'throwaway-mariadb-ca' });
+  const serving = issueCertificate(ca, { commonName: 'mariadb', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['server'] });
+  let server: RestartableDatabase;
+
+  beforeAll(async () => {
+    // The user REQUIRE SSL, so every success below went over TLS.
+    server = await startRestartableMariaDB({ tls: { cert: serving.certificate, key: serving.privateKey } });
+  });
+  afterAll(async () => server?.stop());
+
+  it('verifies the server against the CA and serves reads, writes and watches over TLS', async () => {
+    const url = await server.createDatabase('tls_store');
+    const store = await openMySqlStorage({ url, tls: { ca: ca.certificate }, compactIntervalMs: 0 });
+    try {
+      const events: string[] = [];
+      const watch = await store.watch({ prefix: '/tls/', afterRevision: await store.currentRevision() }, {
+        onEvent: (event) => events.push(event.key),
+        onError: () => {},
+      });
+      await store.create('/tls/a', Buffer.from('over tls'));
+      expect(Buffer.from((await store.get('/tls/a'))!.value).toString()).toBe('over tls');
+      await vi.waitFor(() => expect(events).toEqual(['/tls/a']), { timeout: 15_000 });
+      watch.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses to connect without TLS, or to a server whose certificate another CA signed', async () => {
+    const url = await server.createDatabase('tls_refused');
+    await expect(openMySqlStorage({ url })).rejects.toBeInstanceOf(StorageUnavailableError);
+    const other = createCertificateAuthority({ commonName: 'someone-else' });
+    await expect(openMySqlStorage({ url, tls: { ca: other.certificate } })).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 });

@@ -1,8 +1,13 @@
 // The storage conformance suite against a real PostgreSQL (Debian's package, started for this run,
 // restartable for the suite's restart test), plus what is particular to the PostgreSQL driver:
 // schema versioning and refusal, configuration errors.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCertificateAuthority, issueCertificate } from '../../src/pki/index.ts';
+import { StorageUnavailableError } from '../../src/storage/errors.ts';
 import { openPostgresStorage } from '../../src/storage/postgres.ts';
 import { IncompatibleSchemaError } from '../../src/storage/sql/schema.ts';
 import type { Storage } from '../../src/storage/storage.ts';
@@ -80,5 +85,53 @@ describe('postgres', () => {
     const error = await openPostgresStorage({ url: wrong.href }).catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('StorageUnavailableError');
     expect((error as Error).message).not.toContain('not-the-password');
+  });
+});
+
+describe('postgres over TLS', () => {
+  const ca = createCertificateAuthority({ commonName: 'throwaway-postgres-ca' });
+  const serving = issueCertificate(ca, { commonName: 'postgres', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['server'] });
+  let server: RestartableDatabase;
+  let dir: string;
+
+  beforeAll(async () => {
+    // The server accepts TLS connections only (hostssl), so every success below went over TLS.
+    server = await startRestartablePostgres({ tls: { cert: serving.certificate, key: serving.privateKey } });
+    dir = await mkdtemp(join(tmpdir(), 'kamaji-pg-tls-'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('verifies the server against the CA (PEM or file) and serves reads, writes and watches over TLS', async () => {
+    const url = await server.createDatabase('tls_store');
+    const caFile = join(dir, 'ca.crt');
+    await writeFile(caFile, ca.certificate);
+    for (const tls of [{ ca: ca.certificate }, { ca: caFile }]) {
+      const store = await openPostgresStorage({ url, tls, compactIntervalMs: 0 });
+      try {
+        const events: string[] = [];
+        const watch = await store.watch({ prefix: '/tls/', afterRevision: await store.currentRevision() }, {
+          onEvent: (event) => events.push(event.key),
+          onError: () => {},
+        });
+        const key = `/tls/${tls.ca === caFile ? 'from-file' : 'from-pem'}`;
+        await store.create(key, Buffer.from('over tls'));
+        expect(Buffer.from((await store.get(key))!.value).toString()).toBe('over tls');
+        await vi.waitFor(() => expect(events).toEqual([key]), { timeout: 15_000 });
+        watch.close();
+      } finally {
+        await store.close();
+      }
+    }
+  });
+
+  it('refuses to connect without TLS, or to a server whose certificate another CA signed', async () => {
+    const url = await server.createDatabase('tls_refused');
+    await expect(openPostgresStorage({ url })).rejects.toBeInstanceOf(StorageUnavailableError);
+    const other = createCertificateAuthority({ commonName: 'someone-else' });
+    await expect(openPostgresStorage({ url, tls: { ca: other.certificate } })).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(openPostgresStorage({ url, tls: { ca: join(dir, 'missing.crt') } })).rejects.toThrow(/tls.ca is neither PEM text nor a readable file/);
   });
 });

@@ -13,6 +13,12 @@ import pg from 'pg';
 import { BIN_DIR } from '../e2e/support/cluster.ts';
 import { freePort } from '../e2e/support/datastores.ts';
 
+/** Serve TLS only, with this certificate and key (PEM); plain connections are refused. */
+export interface ServerTls {
+  cert: string;
+  key: string;
+}
+
 export interface RestartableDatabase {
   /** The password of the `kamaji` user every URL carries (random per server). */
   password: string;
@@ -78,7 +84,7 @@ async function until(what: string, ready: () => Promise<boolean>, failed: () => 
   throw new Error(`${what} did not become ready:\n${output()}`);
 }
 
-export async function startRestartablePostgres(): Promise<RestartableDatabase> {
+export async function startRestartablePostgres(options: { tls?: ServerTls } = {}): Promise<RestartableDatabase> {
   const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
   const bin = join('/usr/lib/postgresql', versions[0]!, 'bin');
   const owner = serviceUser('postgres');
@@ -94,9 +100,20 @@ export async function startRestartablePostgres(): Promise<RestartableDatabase> {
     { ...owner, encoding: 'utf8' },
   );
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  const tlsArgs: string[] = [];
+  if (options.tls !== undefined) {
+    const file = (name: string, content: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, content, { mode: 0o600 });
+      if (owner.uid !== undefined) chownSync(path, owner.uid, owner.gid!);
+      return path;
+    };
+    tlsArgs.push('-c', 'ssl=on', '-c', `ssl_cert_file=${file('server.crt', options.tls.cert)}`, '-c', `ssl_key_file=${file('server.key', options.tls.key)}`);
+    writeFileSync(join(dir, 'data', 'pg_hba.conf'), 'local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\n');
+  }
   const server = serverProcess(
     join(bin, 'postgres'),
-    ['-D', join(dir, 'data'), '-h', '127.0.0.1', '-p', String(port), '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200'],
+    ['-D', join(dir, 'data'), '-h', '127.0.0.1', '-p', String(port), '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200', ...tlsArgs],
     owner,
     'SIGINT', // fast shutdown: every session is cut, as in a real restart
   );
@@ -110,14 +127,14 @@ export async function startRestartablePostgres(): Promise<RestartableDatabase> {
   return {
     password,
     async createDatabase(name) {
-      const client = new pg.Client({ connectionString: admin });
+      const client = new pg.Client({ connectionString: admin, ...(options.tls && { ssl: { rejectUnauthorized: false } }) });
       await client.connect();
       await client.query(`CREATE DATABASE ${name}`);
       await client.end();
       return `postgres://kamaji:${password}@127.0.0.1:${port}/${name}`;
     },
     async raw(url) {
-      const client = new pg.Client({ connectionString: url });
+      const client = new pg.Client({ connectionString: url, ...(options.tls && { ssl: { rejectUnauthorized: false } }) });
       await client.connect();
       return {
         query: async (sql, params = []) => {
@@ -147,7 +164,7 @@ export async function startRestartablePostgres(): Promise<RestartableDatabase> {
   };
 }
 
-export async function startRestartableMariaDB(): Promise<RestartableDatabase> {
+export async function startRestartableMariaDB(options: { tls?: ServerTls } = {}): Promise<RestartableDatabase> {
   const owner = serviceUser('mysql');
   const dir = scratch('mariadb-faults', owner);
   const port = await freePort('127.0.0.1');
@@ -159,12 +176,22 @@ export async function startRestartableMariaDB(): Promise<RestartableDatabase> {
     { encoding: 'utf8' },
   );
   if (install.status !== 0) throw new Error(`mariadb-install-db failed: ${install.stderr}`);
+  const tlsArgs: string[] = [];
+  if (options.tls !== undefined) {
+    const file = (name: string, content: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, content, { mode: 0o600 });
+      if (owner.uid !== undefined) chownSync(path, owner.uid, owner.gid!);
+      return path;
+    };
+    tlsArgs.push(`--ssl-cert=${file('server.crt', options.tls.cert)}`, `--ssl-key=${file('server.key', options.tls.key)}`);
+  }
   const server = serverProcess(
     'mariadbd',
     [
       '--no-defaults', `--datadir=${join(dir, 'data')}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1',
       `--pid-file=${join(dir, 'mariadb.pid')}`, '--skip-name-resolve', '--skip-log-bin', '--innodb-buffer-pool-size=64M',
-      '--innodb-flush-log-at-trx-commit=0', '--max-connections=300', ...user,
+      '--innodb-flush-log-at-trx-commit=0', '--max-connections=300', ...user, ...tlsArgs,
     ],
     {},
     'SIGTERM',
@@ -179,6 +206,7 @@ export async function startRestartableMariaDB(): Promise<RestartableDatabase> {
   const root = await asRoot();
   await root.query("CREATE USER 'kamaji'@'%' IDENTIFIED BY ?", [password]);
   await root.query("GRANT ALL PRIVILEGES ON *.* TO 'kamaji'@'%'");
+  if (options.tls !== undefined) await root.query("ALTER USER 'kamaji'@'%' REQUIRE SSL");
   await root.end();
   return {
     password,
@@ -189,7 +217,11 @@ export async function startRestartableMariaDB(): Promise<RestartableDatabase> {
       return `mysql://kamaji:${password}@127.0.0.1:${port}/${name}`;
     },
     async raw(url) {
-      const connection = await mysql.createConnection({ uri: url, supportBigNumbers: true });
+      const connection = await mysql.createConnection({
+        uri: url,
+        supportBigNumbers: true,
+        ...(options.tls && { ssl: { rejectUnauthorized: false } }),
+      });
       return {
         query: async (sql, params = []) => (await connection.query(sql, params))[0] as Record<string, unknown>[],
         insertCreate: async (key, value) => {

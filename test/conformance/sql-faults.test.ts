@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openMySqlStorage } from '../../src/storage/mysql.ts';
 import { openPostgresStorage } from '../../src/storage/postgres.ts';
+import { CompactedError } from '../../src/storage/errors.ts';
 import type { StorageWatchEvent } from '../../src/storage/storage.ts';
 import { startRestartableMariaDB, startRestartablePostgres, type RawConnection, type RestartableDatabase } from './sql-databases.ts';
 
@@ -153,16 +154,19 @@ function startWriter(env: Record<string, string>): WriterProcess {
 
 // ------------------------------------------------------------------ the tests, per database
 
+type Compaction = { compactIntervalMs?: number; compactRetainRevisions?: number };
+
 const drivers = [
   {
     name: 'postgres',
     start: startRestartablePostgres,
-    open: (url: string) => openPostgresStorage({ url, poolSize: 4, compactIntervalMs: 0 }),
+    open: (url: string, compaction: Compaction = {}) => openPostgresStorage({ url, poolSize: 4, compactIntervalMs: 0, ...compaction }),
   },
   {
     name: 'mysql',
     start: startRestartableMariaDB,
-    open: (url: string) => openMySqlStorage({ url, poolSize: 4, compactIntervalMs: 0, pollIntervalMs: 20 }),
+    open: (url: string, compaction: Compaction = {}) =>
+      openMySqlStorage({ url, poolSize: 4, compactIntervalMs: 0, pollIntervalMs: 20, ...compaction }),
   },
 ] as const;
 
@@ -254,6 +258,42 @@ for (const driver of drivers) {
       } finally {
         await raw.close();
         await store.close();
+      }
+    });
+
+    it('compacts in the background, keeping a window and current values, and every replica answers 410 below it', async () => {
+      const url = await newUrl();
+      const compacting = await driver.open(url, { compactIntervalMs: 100, compactRetainRevisions: 5 });
+      const replica = await driver.open(url);
+      const raw = await database.raw(url);
+      try {
+        let a = await compacting.create('/c/a', Buffer.from('0'));
+        const first = a.modRevision;
+        await compacting.create('/c/b', Buffer.from('gone'));
+        await compacting.delete('/c/b');
+        for (let i = 1; i <= 20; i++) a = await compacting.update('/c/a', Buffer.from(String(i)), a.modRevision);
+        const target = a.modRevision - 5;
+        await vi.waitFor(async () => expect(await replica.compactedRevision()).toBe(target), { timeout: 15_000 });
+
+        const tooOld = await replica.list({ prefix: '/c/', revision: first }).catch((error: unknown) => error);
+        expect(tooOld).toBeInstanceOf(CompactedError);
+        const recorder = new Recorder();
+        await replica
+          .watch({ prefix: '/c/', afterRevision: first }, recorder.listener)
+          .then(() => vi.waitFor(() => expect(recorder.errors).toHaveLength(1), { timeout: 15_000 }))
+          .catch((error: Error) => recorder.errors.push(error));
+        expect(recorder.errors[0]).toBeInstanceOf(CompactedError);
+        expect(recorder.events).toEqual([]);
+
+        // The window stays readable; the current value is untouched; the history below is gone.
+        const atTarget = await replica.list({ prefix: '/c/', revision: target });
+        expect(atTarget.items.map((item) => Buffer.from(item.value).toString())).toEqual(['15']);
+        expect(Buffer.from((await replica.get('/c/a'))!.value).toString()).toBe('20');
+        const kept = await raw.query('SELECT name, id FROM kamaji_log WHERE id <= ? AND name <> ? ORDER BY id', [target, '']);
+        expect(kept.map((row) => [String(row['name']), Number(row['id'])])).toEqual([['/c/a', target]]);
+      } finally {
+        await raw.close();
+        await Promise.all([compacting.close(), replica.close()]);
       }
     });
 

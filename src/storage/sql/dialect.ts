@@ -30,6 +30,8 @@ export interface DialectStatements {
   readonly existingTables: (count: number) => string;
   /** Deletes rows superseded by a row whose id is in (?, ?]. */
   readonly deleteSuperseded: string;
+  /** Run after each background compaction (e.g. refreshing planner statistics). */
+  readonly maintenance: readonly string[];
 }
 
 export interface SqlDialect extends SqlExecutor {

@@ -287,6 +287,7 @@ export class SqlLogStorage implements Storage {
     try {
       const target = (await this.#feed.catchUp()) - this.#options.compactRetainRevisions;
       if (target > (await this.#queries.compactedRevision())) await this.compact(target);
+      for (const statement of this.#db.statements.maintenance) await this.#db.query(statement);
     } catch (error) {
       this.#options.onBackgroundError?.('compaction', this.#translate(error));
     }
