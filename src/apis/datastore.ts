@@ -18,6 +18,7 @@ export const dataStoreDeclaration: ResourceDeclaration<DataStore> = {
   shortNames: [],
   categories: ['kamaji'],
   scope: 'Cluster',
+  nameFormat: 'dns1123-subdomain',
   description: dataStoreSchema.description,
   schema: dataStoreSchema,
   printerColumns: [

@@ -2,6 +2,7 @@
 // datastore.ts) and everything else — TypeScript types, validation, defaulting, discovery,
 // OpenAPI, Table columns, the registry strategy — is derived from that one object.
 import type { FieldError, JsonValue, KubeObject } from './meta.ts';
+import type { NameFormat } from './names.ts';
 
 /** The subset of apiextensions.k8s.io/v1 JSONSchemaProps that structural schemas use. */
 export interface JSONSchemaProps {
@@ -78,6 +79,8 @@ export interface ResourceDeclaration<T extends KubeObject = KubeObject> {
   shortNames: readonly string[];
   categories: readonly string[];
   scope: 'Namespaced' | 'Cluster';
+  /** The syntax `metadata.name` must follow; a DNS-1035 label when the name becomes a Service's. */
+  nameFormat: NameFormat;
   description: string;
   /** Structural schema of the whole object (apiVersion, kind, metadata, spec, status). */
   schema: JSONSchemaProps;

@@ -98,6 +98,12 @@ export function checkLabelValue(value: string): string[] {
   return messages;
 }
 
+export type NameFormat = 'dns1123-subdomain' | 'dns1035-label';
+
+export function checkName(name: string, format: NameFormat): string[] {
+  return format === 'dns1035-label' ? checkDns1035Label(name) : checkDns1123Subdomain(name);
+}
+
 export function isDNS1035Label(value: string): boolean {
   return checkDns1035Label(value).length === 0;
 }

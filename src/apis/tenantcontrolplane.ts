@@ -19,6 +19,8 @@ export const tenantControlPlaneDeclaration: ResourceDeclaration<TenantControlPla
   shortNames: ['tcp'],
   categories: ['kamaji'],
   scope: 'Namespaced',
+  // The name becomes the Service's (and DNS records'), so it must be a DNS-1035 label, as Kamaji checks.
+  nameFormat: 'dns1035-label',
   description: tenantControlPlaneSchema.description,
   schema: tenantControlPlaneSchema,
   printerColumns: [

@@ -4,11 +4,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FieldError, JsonValue, ObjectMeta, OwnerReference } from '../apis/meta.ts';
 import { badRequest } from './errors.ts';
-import { checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkQualifiedName } from '../apis/names.ts';
+import { checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkName, checkQualifiedName, type NameFormat } from '../apis/names.ts';
 
 /** Which syntax a kind's names follow: most use DNS subdomains, some become DNS labels (Service names). */
-export type NameFormat = 'dns1123-subdomain' | 'dns1035-label';
-
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
 export const FINALIZER_ORPHAN = 'orphan';
@@ -94,10 +92,6 @@ export interface ObjectMetaRules {
 }
 
 const PATH = 'metadata';
-
-function checkName(name: string, format: NameFormat): string[] {
-  return format === 'dns1035-label' ? checkDns1035Label(name) : checkDns1123Subdomain(name);
-}
 
 /** ValidateObjectMeta, after the server filled name (from generateName) and namespace. */
 export function validateObjectMeta(meta: ObjectMeta, rules: ObjectMetaRules): FieldError[] {

@@ -20,7 +20,6 @@ import {
   ensureNamespaceMatches,
   finalizerWarnings,
   generateName,
-  type NameFormat,
   rfc3339Seconds,
 } from './object-meta.ts';
 import { applyJsonPatch, applyMergePatch } from './patch.ts';
@@ -58,8 +57,6 @@ export interface ResourceStoreOptions {
   defaulting: DefaultingContext;
   admission?: readonly AdmissionHook[];
   clock?: () => Date;
-  /** The syntax of object names; default DNS-1123 subdomain. */
-  nameFormat?: NameFormat;
   /** How generateName picks a name; tests pass a fixed one to provoke collisions. */
   nameGenerator?: (prefix: string) => string;
   watchCache?: WatchCacheOptions;
@@ -120,7 +117,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
   constructor(declaration: ResourceDeclaration<T>, storage: Storage, options: ResourceStoreOptions) {
     this.declaration = declaration;
     this.#storage = storage;
-    this.#strategy = new WriteStrategy(declaration, options.defaulting, options.nameFormat ?? 'dns1123-subdomain');
+    this.#strategy = new WriteStrategy(declaration, options.defaulting);
     this.#admission = options.admission ?? [];
     this.#clock = options.clock ?? (() => new Date());
     this.#nameGenerator = options.nameGenerator ?? generateName;

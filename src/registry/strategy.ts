@@ -9,7 +9,6 @@ import { validateAgainstSchema } from '../apis/schema/validate.ts';
 import { badRequest } from './errors.ts';
 import {
   copyImmutableMeta,
-  type NameFormat,
   type ObjectMetaRules,
   prepareMetaForCreate,
   validateObjectMeta,
@@ -50,10 +49,10 @@ export class WriteStrategy<T extends KubeObject = KubeObject> {
   readonly #defaulting: DefaultingContext;
   readonly #metaRules: ObjectMetaRules;
 
-  constructor(declaration: ResourceDeclaration<T>, defaulting: DefaultingContext, nameFormat: NameFormat) {
+  constructor(declaration: ResourceDeclaration<T>, defaulting: DefaultingContext) {
     this.declaration = declaration;
     this.#defaulting = defaulting;
-    this.#metaRules = { namespaced: declaration.scope === 'Namespaced', nameFormat };
+    this.#metaRules = { namespaced: declaration.scope === 'Namespaced', nameFormat: declaration.nameFormat };
   }
 
   get apiVersion(): string {

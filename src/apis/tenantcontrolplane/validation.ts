@@ -1,6 +1,6 @@
 // TenantControlPlane rules beyond the schema: Kamaji's validating webhook and its CRD's CEL rules.
 import type { FieldError } from '../meta.ts';
-import { isDNS1035Label, isDNS1123Subdomain, isWildcardDNS1123Subdomain } from '../names.ts';
+import { isDNS1123Subdomain, isWildcardDNS1123Subdomain } from '../names.ts';
 import { cidrContains, ipFamily, parseCidr, type Cidr } from '../network.ts';
 import type { TenantControlPlane, TenantControlPlaneSpec } from './types.ts';
 import { parseKubernetesVersion, supportedKubernetesMinors } from './version.ts';
@@ -9,16 +9,6 @@ const reservedPortNames = ['kube-apiserver', 'konnectivity-server'];
 
 export function validateTenantControlPlaneCreate(tcp: TenantControlPlane): FieldError[] {
   const errors: FieldError[] = [];
-  const name = tcp.metadata.name ?? '';
-  if (!isDNS1035Label(name)) {
-    errors.push({
-      type: 'FieldValueInvalid',
-      field: 'metadata.name',
-      value: name,
-      detail: 'a DNS-1035 label must consist of lower case alphanumeric characters or \'-\', start with a letter, ' +
-        'end with an alphanumeric character, and be at most 63 characters (it names Services and DNS records)',
-    });
-  }
   errors.push(...validateVersion(tcp.spec.kubernetes.version, undefined));
   errors.push(...validateSpec(tcp.spec));
   return errors;

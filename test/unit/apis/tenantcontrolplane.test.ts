@@ -9,6 +9,7 @@ import {
   type TenantControlPlaneSpec,
 } from '../../../src/apis/index.ts';
 import { admitCreate, admitUpdate, summary } from './admission.ts';
+import { checkName } from '../../../src/apis/names.ts';
 
 const uid = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
@@ -132,10 +133,12 @@ describe('validation on create', () => {
     expect(createErrors(tcp())).toEqual([]);
   });
 
-  test('name must be a DNS-1035 label', () => {
-    expect(createErrors(tcp({}, '1tenant'))).toEqual(['metadata.name: FieldValueInvalid']);
-    expect(createErrors(tcp({}, 'tenant.a'))).toEqual(['metadata.name: FieldValueInvalid']);
-    expect(createErrors(tcp({}, 'a'.repeat(64)))).toEqual(['metadata.name: FieldValueInvalid']);
+  test('name must be a DNS-1035 label (it names the Service): the registry checks the declared format', () => {
+    expect(declaration.nameFormat).toBe('dns1035-label');
+    expect(checkName('1tenant', declaration.nameFormat)).not.toEqual([]);
+    expect(checkName('tenant.a', declaration.nameFormat)).not.toEqual([]);
+    expect(checkName('a'.repeat(64), declaration.nameFormat)).not.toEqual([]);
+    expect(checkName('tenant-a', declaration.nameFormat)).toEqual([]);
   });
 
   test('version must be vMAJOR.MINOR.PATCH within the supported range', () => {

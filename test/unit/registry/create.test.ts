@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../../src/apis/meta.ts';
-import { gadgets, newStore, statusOf, user, widget } from './fixtures.ts';
+import { gadgets, newStore, statusOf, user, widget, widgets } from './fixtures.ts';
 import type { ManagedResourceStore } from '../../../src/registry/resource-store.ts';
 
 const stores: ManagedResourceStore[] = [];
@@ -116,7 +116,7 @@ describe('create', () => {
   });
 
   test('a kind may require DNS-1035 label names', async () => {
-    const { store } = setup({ nameFormat: 'dns1035-label' });
+    const { store } = setup({}, undefined, { ...widgets, nameFormat: 'dns1035-label' });
     const status = await statusOf(() => store.create('ns1', widget('1abc'), { user }));
     expect(status.code).toBe(422);
     expect(status.message).toContain('metadata.name: Invalid value: "1abc": a DNS-1035 label must consist of');

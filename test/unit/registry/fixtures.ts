@@ -19,6 +19,7 @@ export const widgets: ResourceDeclaration = {
   shortNames: ['wd'],
   categories: ['all'],
   scope: 'Namespaced',
+  nameFormat: 'dns1123-subdomain',
   description: 'A widget for tests.',
   schema: {
     type: 'object',
