@@ -20,10 +20,16 @@ function inVersion<T>(value: T, output: OutputMediaType): T {
   return { ...(value as object), apiVersion: 'meta.k8s.io/v1beta1' } as T;
 }
 
+/** A Table of one object carries that object's resourceVersion, as kube's table convertor does. */
+function singleObjectListMeta(object: KubeObject): { resourceVersion?: string } {
+  const resourceVersion = object.metadata?.resourceVersion;
+  return resourceVersion ? { resourceVersion } : {};
+}
+
 export function representObject(object: KubeObject, r: Representation): unknown {
   switch (r.output.transform) {
     case 'Table':
-      return inVersion(toTable(r.columns, [object], { includeObject: r.includeObject, listMeta: {} }), r.output);
+      return inVersion(toTable(r.columns, [object], { includeObject: r.includeObject, listMeta: singleObjectListMeta(object) }), r.output);
     case 'PartialObjectMetadata':
       return inVersion(toPartialObjectMetadata(object), r.output);
     default:
@@ -61,7 +67,7 @@ export function watchEventEncoder(r: Representation): (event: WatchEvent) => unk
       return inVersion(toPartialObjectMetadata(object), r.output);
     }
     if (r.output.transform === 'Table') {
-      const table = toTable(r.columns, [object], { includeObject: r.includeObject, listMeta: {}, noHeaders: headersSent });
+      const table = toTable(r.columns, [object], { includeObject: r.includeObject, listMeta: singleObjectListMeta(object), noHeaders: headersSent });
       headersSent = true;
       return inVersion(table, r.output);
     }

@@ -166,6 +166,7 @@ describe('list', () => {
     expect(bad.status).toBe(400);
     const single = (await call(`${tcps('l1')}/a`, { headers: { Accept: KUBECTL_TABLE } })).json();
     expect(single.rows).toHaveLength(1);
+    expect(single.metadata.resourceVersion).toBe(single.rows[0].object.metadata.resourceVersion);
   });
 
   it('serves PartialObjectMetadataList to metadata clients and refuses PartialObjectMetadata for a list', async () => {
