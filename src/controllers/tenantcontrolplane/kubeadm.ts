@@ -1,12 +1,14 @@
 // Step 5's objects: what `kubeadm init` leaves in a cluster so that `kubeadm join` works —
 // kube-public/cluster-info, the kubeadm-config and kubelet-config ConfigMaps, the bootstrap-token
-// and CSR auto-approval RBAC, and kubeadm:cluster-admins. Pure builders; the step applies them.
+// and CSR auto-approval RBAC, and kubeadm:cluster-admins — plus the konnectivity agents when the
+// addon is on. Pure builders; the step applies them.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { stringify } from 'yaml';
 import type { TenantControlPlane } from '../../apis/index.ts';
 import { parseKubernetesVersion } from '../../apis/index.ts';
 import { CLUSTER_ADMINS_GROUP, clusterDomain, podCidrs, serviceCidrs } from './certificates.ts';
+import { konnectivityAgentObjects } from './konnectivity.ts';
 import { formatEndpoint, type Endpoint } from './service.ts';
 
 export const BOOTSTRAPPERS_GROUP = 'system:bootstrappers:kubeadm:default-node-token';
@@ -198,5 +200,6 @@ export function tenantBootstrapObjects(tcp: TenantControlPlane, inputs: TenantBo
       [nodes],
     ),
     clusterRoleBinding('kubeadm:cluster-admins', 'cluster-admin', [group(CLUSTER_ADMINS_GROUP)]),
+    ...konnectivityAgentObjects(tcp, inputs.endpoint),
   ];
 }

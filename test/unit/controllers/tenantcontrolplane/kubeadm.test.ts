@@ -126,3 +126,42 @@ describe('kubeletConfiguration', () => {
     expect(() => kubeletConfiguration(tcp)).toThrow(/configurationJSONPatches\[1\]: replace \/nope\/deeper/);
   });
 });
+
+describe('konnectivity agents', () => {
+  test('none without the addon', () => {
+    expect(tenantBootstrapObjects(tenantControlPlane(), inputs).some((o) => o.metadata?.name === 'konnectivity-agent')).toBe(false);
+  });
+
+  test('a DaemonSet dialing the server at the endpoint with a projected token for the server audience', () => {
+    const tcp = tenantControlPlane({ addons: { konnectivity: { agent: { extraArgs: ['-v=2', '--proxy-server-port=1'] } } } });
+    const objects = tenantBootstrapObjects(tcp, inputs);
+    const agent = objects.find((o) => o.kind === 'DaemonSet') as unknown as {
+      metadata: { namespace: string };
+      spec: { template: { spec: { serviceAccountName: string; tolerations: unknown[]; containers: { image: string; args: string[] }[]; volumes: { projected: { sources: { serviceAccountToken: { audience: string } }[] } }[] } } };
+    };
+    expect(agent.metadata.namespace).toBe('kube-system');
+    const pod = agent.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('konnectivity-agent');
+    expect(pod.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }]);
+    expect(pod.containers[0]?.image).toBe('registry.k8s.io/kas-network-proxy/proxy-agent:v0.33.0');
+    expect(pod.containers[0]?.args).toContain('--proxy-server-host=10.96.3.4');
+    expect(pod.containers[0]?.args).toContain('--proxy-server-port=8132');
+    expect(pod.containers[0]?.args).not.toContain('--proxy-server-port=1');
+    expect(pod.containers[0]?.args.at(-1)).toBe('-v=2');
+    expect(pod.volumes[0]?.projected.sources[0]?.serviceAccountToken.audience).toBe('system:konnectivity-server');
+    const binding = objects.find((o) => o.metadata?.name === 'system:konnectivity-server') as unknown as { roleRef: { name: string }; subjects: { name: string }[] };
+    expect(binding.roleRef.name).toBe('system:auth-delegator');
+    expect(binding.subjects[0]?.name).toBe('system:konnectivity-server');
+    expect(objects.some((o) => o.kind === 'ServiceAccount' && o.metadata?.name === 'konnectivity-agent')).toBe(true);
+  });
+
+  test('Deployment mode with replicas', () => {
+    const tcp = tenantControlPlane({ addons: { konnectivity: { agent: { mode: 'Deployment', replicas: 2 } } } });
+    const agent = tenantBootstrapObjects(tcp, inputs).find((o) => o.metadata?.name === 'konnectivity-agent' && o.kind !== 'ServiceAccount') as unknown as {
+      kind: string;
+      spec: { replicas: number };
+    };
+    expect(agent.kind).toBe('Deployment');
+    expect(agent.spec.replicas).toBe(2);
+  });
+});
