@@ -9,7 +9,7 @@ import { ApiError } from '../../registry/errors.ts';
 import type { ResourceStore } from '../../registry/store.ts';
 import type { ReconcileResult } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
-import { apiErrorMessage, deleteObject, kubeTime, type KubeClient } from '../runtime/kube-client.ts';
+import { apiErrorMessage, apiStatusCode, deleteObject, kubeTime, type KubeClient } from '../runtime/kube-client.ts';
 import { reconcileCredentials } from './credentials.ts';
 import { cleanupDatastore, reconcileDatastore, type TenantDatastores } from './datastore-setup.ts';
 import { ANNOTATION_PAUSED, TCP_FINALIZER, checksum } from './names.ts';
@@ -22,6 +22,11 @@ import { reconcileTenantBootstrap } from './tenant-bootstrap.ts';
 /** Who the controllers are when they write to the registry. */
 export const CONTROLLER_USER: UserInfo = { username: 'system:kamaji-ts:controller', groups: ['system:authenticated'] };
 const WRITE_OPTIONS = { user: CONTROLLER_USER, fieldManager: 'kamaji-ts-controller' };
+
+/** A 409 from the registry or the management cluster: the object changed under us, or already exists. */
+function isConflict(error: unknown): boolean {
+  return (error instanceof ApiError && error.code === 409) || apiStatusCode(error) === 409;
+}
 
 /** How often a Ready control plane is looked at even when nothing signals a change. */
 const RESYNC_MS = 5 * 60_000;
@@ -118,6 +123,9 @@ export class TenantControlPlaneReconciler {
         };
       }
     } catch (error) {
+      // Someone else wrote first (a user, the other replica on its way out): no verdict on the
+      // tcp, just another pass on fresh state after the queue's backoff.
+      if (isConflict(error)) throw error;
       if (error instanceof StepWait) outcome = { ready: false, reason: error.reason, message: error.message, wait: error };
       else if (error instanceof StepError) outcome = { ready: false, reason: error.reason, message: error.message, error };
       else {
