@@ -13,9 +13,13 @@ import { usersOf } from './users.ts';
 /** Hooks by resource plural: `admission: dataStoreAdmission[declaration.plural] ?? []`. */
 export type DataStoreAdmission = Readonly<Record<string, readonly AdmissionHook[]>>;
 
-/** `registry` is called at request time: the Registry is built after its stores, which get these hooks. */
-export function createDataStoreAdmission(registry: () => Pick<Registry, 'resource'>): DataStoreAdmission {
-  const store = (plural: string): ResourceStore | undefined => registry().resource(plural)?.store;
+/**
+ * `registry` is asked at request time only, so main.ts can pass a late-bound lookup
+ * (`{ resource: (plural) => registry.resource(plural) }`): the Registry is built from the stores
+ * that take these hooks.
+ */
+export function createDataStoreAdmission(registry: Pick<Registry, 'resource'>): DataStoreAdmission {
+  const store = (plural: string): ResourceStore | undefined => registry.resource(plural)?.store;
   return {
     datastores: [(request) => refuseDeletionInUse(request, store)],
     tenantcontrolplanes: [(request) => requireDataStores(request, store)],

@@ -9,6 +9,7 @@ import { decodeSecretData, readSecret } from '../tenantcontrolplane/generated-se
 import { secretName } from '../tenantcontrolplane/names.ts';
 
 export interface SubresourceDeps {
+  /** Asked at request time only: main.ts may pass a late-bound lookup, as the Registry is built with these handlers. */
   registry: Pick<Registry, 'resource'>;
   managementClient: KubeClient;
   clock?: () => Date;

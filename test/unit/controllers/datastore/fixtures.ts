@@ -15,7 +15,7 @@ export const logger = pino({ level: 'silent' });
 export function newRegistry(): { registry: Registry; dataStores: ResourceStore; tenantControlPlanes: ResourceStore } {
   const storage = new MemoryStorage(new MemoryDatastore());
   let registry: Registry | undefined;
-  const admission = createDataStoreAdmission(() => registry!);
+  const admission = createDataStoreAdmission({ resource: (plural) => registry?.resource(plural) });
   registry = new Registry(
     allDeclarations.map((declaration) => ({
       store: createResourceStore(declaration, storage, { defaulting: {}, admission: admission[declaration.plural] ?? [] }),
