@@ -63,8 +63,8 @@ export function secondsParameter(value: unknown, parameter: string, range: { min
   const seconds = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < range.min || seconds > max) {
-    const bounds = range.max === undefined ? `at least ${range.min}` : `between ${range.min} and ${range.max}`;
-    throw badRequest(`${parameter}: ${JSON.stringify(value)} is not a whole number of seconds ${bounds}`);
+    const bounds = range.max === undefined ? `at least ${range.min}` : `from ${range.min} to ${range.max}`;
+    throw badRequest(`${parameter}: must be a whole number of seconds ${bounds}, not ${JSON.stringify(value)}`);
   }
   return seconds;
 }
