@@ -261,6 +261,40 @@ for (const driver of drivers) {
       }
     });
 
+    it('lets exactly one of two replicas create a key, round after round, while compaction removes its tombstones', async () => {
+      const url = await newUrl();
+      const [first, second] = await Promise.all([driver.open(url), driver.open(url)]);
+      let compacting = true;
+      const compactions = (async () => {
+        let runs = 0;
+        while (compacting) {
+          await first.compact(await first.currentRevision());
+          runs++;
+        }
+        return runs;
+      })();
+      try {
+        for (let round = 0; round < 150; round++) {
+          const attempts = await Promise.allSettled([
+            first.create('/race/key', Buffer.from(`first ${round}`)),
+            second.create('/race/key', Buffer.from(`second ${round}`)),
+          ]);
+          const created = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value] : []));
+          const refused = attempts.flatMap((attempt) => (attempt.status === 'rejected' ? [attempt.reason as Error] : []));
+          expect(created).toHaveLength(1);
+          expect(refused.map((error) => error.name)).toEqual(['KeyExistsError']);
+          const current = await second.get('/race/key');
+          expect(current?.modRevision).toBe(created[0]!.modRevision);
+          expect(Buffer.from(current!.value).toString()).toBe(Buffer.from(created[0]!.value).toString());
+          await (round % 2 === 0 ? first : second).delete('/race/key');
+        }
+      } finally {
+        compacting = false;
+        expect(await compactions).toBeGreaterThan(0);
+        await Promise.all([first.close(), second.close()]);
+      }
+    });
+
     it('compacts in the background, keeping a window and current values, and every replica answers 410 below it', async () => {
       const url = await newUrl();
       const compacting = await driver.open(url, { compactIntervalMs: 100, compactRetainRevisions: 5 });
@@ -337,6 +371,10 @@ for (const driver of drivers) {
         await vi.waitFor(() => expect(local.events.length).toBeGreaterThanOrEqual(truth.length), { timeout: 60_000 });
         expect(local.errors).toEqual([]);
         expect(local.events.map(seen)).toEqual(truth);
+        console.info(
+          `${driver.name}: ${truth.length} events, ${written.map((w) => `${w.acknowledged.length} acknowledged writes and ${w.outages} failed calls`).join('; ')}; ` +
+            `3 watches saw all, in order`,
+        );
         for (const { events, errors } of remote) {
           expect(errors).toEqual([]);
           expect(events).toEqual(truth);

@@ -48,6 +48,9 @@ export interface SqlLogStorageOptions {
   onBackgroundError?: (what: string, error: Error) => void;
 }
 
+/** The state a write was about to decide on moved under it: start the write over. */
+class RetryWrite extends Error {}
+
 /** Attempts for one write when its revision was claimed by a gap filler or the database asked to retry. */
 const WRITE_ATTEMPTS = 20;
 /** Revisions deleted per compaction statement, to keep transactions short. */
@@ -131,7 +134,13 @@ export class SqlLogStorage implements Storage {
       this.#checkKey(key);
       try {
         const revision = await this.#db.transaction(async (tx) => {
-          const latest = await this.#queries.latest(key, tx, true);
+          const locked = await this.#queries.latest(key, tx, true);
+          // A locking read can answer from before a wait for the lock (PostgreSQL re-checks only the
+          // row it found: a tombstone deleted meanwhile by compaction makes it answer "none", while
+          // the create that held the lock is already committed). Decide on a fresh read, and only
+          // when it agrees with what is locked.
+          const latest = await this.#queries.latest(key, tx);
+          if (latest?.id !== locked?.id) throw new RetryWrite();
           if (latest !== undefined && !latest.deleted) throw new KeyExistsError(`key ${key} already exists`, key);
           return this.#queries.insert(
             { name: key, created: true, deleted: false, createRevision: 0, prevRevision: latest?.id ?? 0, value },
@@ -302,7 +311,7 @@ export class SqlLogStorage implements Storage {
         return result;
       } catch (error) {
         const cause = error instanceof StorageUnavailableError ? error.cause : undefined;
-        const failure = cause === undefined ? 'other' : this.#db.classify(cause);
+        const failure = cause instanceof RetryWrite ? 'retryable' : cause === undefined ? 'other' : this.#db.classify(cause);
         if (attempt >= WRITE_ATTEMPTS || (failure !== 'revision-taken' && failure !== 'retryable')) throw error;
       }
     }
