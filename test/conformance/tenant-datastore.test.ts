@@ -118,10 +118,11 @@ describe('etcd', () => {
     await admin.checkConnection();
   });
 
-  it('refuses to set up tenants while authentication is off and the certificate is not root', async () => {
+  it('refuses a non-root certificate while authentication is off (tenants could not be kept apart)', async () => {
     const operator = issueCertificate(ca, { commonName: 'operator', usages: ['client'], validityDays: 1 });
     const notRoot = await adminFor('etcd', hostPort, { ca: ca.certificate, caKey: ca.privateKey, clientCertificate: operator });
     try {
+      await expect(notRoot.checkConnection()).rejects.toMatchObject({ reason: 'Misconfigured' });
       const failure = await notRoot.ensureTenant({ schema: 'tenant_x', username: 'tenant_x' }).then(
         () => undefined,
         (error: unknown) => error,
@@ -337,6 +338,18 @@ describe.each([postgres, mariadb])('$driver', (flavour) => {
     }
     await expect(admin.ensureTenant({ schema: 'iso_c', username: server.credentials.user })).rejects.toMatchObject({ reason: 'Misconfigured' });
     expect(await flavour.exists(server, 'database', 'isoxa')).toBe(true);
+  });
+
+  it('reports an admin user without the privileges to set up tenants as Misconfigured', async () => {
+    // A tenant's own user is exactly such a user.
+    const limited = await admin.ensureTenant({ schema: 'limited', username: 'limited' });
+    try {
+      const failure = await checkFailure(await adminFor(flavour.driver, endpoint, { username: 'limited', password: limited.password! }));
+      expect(failure.reason).toBe('Misconfigured');
+      expect(failure.message).toContain('user "limited" of spec.basicAuth needs');
+    } finally {
+      await admin.removeTenant({ schema: 'limited', username: 'limited' });
+    }
   });
 
   it('reports a wrong password as AuthenticationFailed without quoting it', async () => {

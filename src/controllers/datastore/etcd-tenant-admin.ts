@@ -56,6 +56,8 @@ export function createEtcdTenantAdmin(connection: DataStoreConnection): TenantDa
         const status = await client().auth.authStatus();
         // With authentication on, managing users takes the root role: prove we hold it.
         if (status.enabled) await client().auth.userList();
+        // Off, only the root certificate can turn it on, which tenants need to be kept apart.
+        else if (clientCommonName !== ROOT) throw authenticationOffWithout(clientCommonName);
       });
     },
 
@@ -130,13 +132,7 @@ export function createEtcdTenantAdmin(connection: DataStoreConnection): TenantDa
 async function ensureAuthEnabled(client: Etcd3, clientCommonName: string): Promise<boolean> {
   const { enabled } = await client.auth.authStatus();
   if (enabled) return false;
-  if (clientCommonName !== ROOT) {
-    throw new DataStoreCheckError(
-      'Misconfigured',
-      `etcd authentication is disabled and the DataStore's client certificate (CN "${clientCommonName}") is not etcd's root user: ` +
-        'without authentication tenants could read each other\'s keys; give the DataStore a client certificate with CN "root" or enable authentication in etcd',
-    );
-  }
+  if (clientCommonName !== ROOT) throw authenticationOffWithout(clientCommonName);
   const roles = await client.auth.userGet({ name: ROOT }).then(
     (user) => user.roles,
     (error: unknown) => {
@@ -148,6 +144,14 @@ async function ensureAuthEnabled(client: Etcd3, clientCommonName: string): Promi
   if (!roles?.includes(ROOT)) await client.auth.userGrantRole({ user: ROOT, role: ROOT });
   await client.auth.authEnable();
   return true;
+}
+
+function authenticationOffWithout(clientCommonName: string): DataStoreCheckError {
+  return new DataStoreCheckError(
+    'Misconfigured',
+    `etcd authentication is disabled and the DataStore's client certificate (CN "${clientCommonName}") is not etcd's root user: ` +
+      'without authentication tenants could read each other\'s keys; give the DataStore a client certificate with CN "root" or enable authentication in etcd',
+  );
 }
 
 /** The smallest key greater than every key starting with `prefix` (etcd's range_end for a prefix). */

@@ -47,7 +47,19 @@ export function createMysqlTenantAdmin(connection: DataStoreConnection): TenantD
   return {
     async checkConnection() {
       await session('check the connection', [], async (db) => {
-        await db.query('SELECT 1');
+        // Setting up a tenant creates a user and grants it privileges: CREATE USER and GRANT OPTION.
+        const [rows] = await db.query<RowDataPacket[]>(
+          "SELECT PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable FROM information_schema.USER_PRIVILEGES " +
+            "WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')",
+        );
+        const canCreateUsers = rows.some((row) => row.privilege === 'CREATE USER');
+        const canGrant = rows.some((row) => row.grantable === 'YES');
+        if (!canCreateUsers || !canGrant) {
+          throw new DataStoreCheckError(
+            'Misconfigured',
+            `${server}: user "${basicAuth.username}" of spec.basicAuth needs global privileges WITH GRANT OPTION (at least CREATE USER, CREATE, DROP and the tenant privileges) to set up tenants`,
+          );
+        }
       });
     },
 
