@@ -4,6 +4,7 @@
 // - the database restarting under running watches while two server processes write at once.
 // Both against real PostgreSQL and MariaDB.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -44,6 +45,49 @@ class Recorder {
   keys(): string[] {
     return this.events.map((event) => event.key);
   }
+}
+
+// ------------------------------------------------------------------ a cuttable connection
+
+/** A TCP relay to the database that can cut every connection and refuse new ones, like a partition. */
+async function startRelay(target: URL): Promise<{ url(database: string): string; cut(): void; restore(): void; close(): void }> {
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server = createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url(database) {
+      const url = new URL(target.href);
+      url.port = String(port);
+      url.pathname = `/${database}`;
+      return url.href;
+    },
+    cut() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
 }
 
 // ------------------------------------------------------------------ writer processes
@@ -292,6 +336,40 @@ for (const driver of drivers) {
         compacting = false;
         expect(await compactions).toBeGreaterThan(0);
         await Promise.all([first.close(), second.close()]);
+      }
+    });
+
+    it('ends a watch with 410 when its replica was cut off while another compacted past it, and serves again after', async () => {
+      const direct = new URL(await newUrl());
+      const relay = await startRelay(direct);
+      const cutOff = await driver.open(relay.url(direct.pathname.slice(1)));
+      const other = await driver.open(direct.href);
+      try {
+        const recorder = new Recorder();
+        await cutOff.watch({ prefix: '/o/', afterRevision: await cutOff.currentRevision() }, recorder.listener);
+        let a = await other.create('/o/a', Buffer.from('0'));
+        await vi.waitFor(() => expect(recorder.keys()).toEqual(['/o/a']), { timeout: 15_000 });
+
+        relay.cut();
+        for (let i = 1; i <= 10; i++) a = await other.update('/o/a', Buffer.from(String(i)), a.modRevision);
+        await other.compact(await other.currentRevision());
+        relay.restore();
+
+        await vi.waitFor(() => expect(recorder.errors).toHaveLength(1), { timeout: 30_000 });
+        expect(recorder.errors[0]).toBeInstanceOf(CompactedError);
+        expect(recorder.keys()).toEqual(['/o/a']);
+        // The replica itself carries on: reads, and watches from the compacted revision on.
+        const compacted = await cutOff.compactedRevision();
+        const again = new Recorder();
+        await cutOff.watch({ prefix: '/o/', afterRevision: compacted }, again.listener);
+        await other.update('/o/a', Buffer.from('after'), a.modRevision);
+        await vi.waitFor(() => expect(again.events.map((event) => Buffer.from(event.value).toString())).toEqual(['after']), {
+          timeout: 15_000,
+        });
+        expect(Buffer.from((await cutOff.get('/o/a'))!.value).toString()).toBe('after');
+      } finally {
+        relay.close();
+        await Promise.all([cutOff.close(), other.close()]);
       }
     });
 
