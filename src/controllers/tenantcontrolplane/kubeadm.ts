@@ -1,13 +1,14 @@
 // Step 5's objects: what `kubeadm init` leaves in a cluster so that `kubeadm join` works —
 // kube-public/cluster-info, the kubeadm-config and kubelet-config ConfigMaps, the bootstrap-token
-// and CSR auto-approval RBAC, and kubeadm:cluster-admins — plus the konnectivity agents when the
-// addon is on. Pure builders; the step applies them.
+// and CSR auto-approval RBAC, and kubeadm:cluster-admins — plus the konnectivity agents, CoreDNS
+// and kube-proxy when their addons are on. Pure builders; the step applies them.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { stringify } from 'yaml';
 import type { TenantControlPlane } from '../../apis/index.ts';
 import { parseKubernetesVersion } from '../../apis/index.ts';
 import { CLUSTER_ADMINS_GROUP, clusterDomain, podCidrs, serviceCidrs } from './certificates.ts';
+import { coreDNSObjects, kubeProxyObjects } from './addons.ts';
 import { konnectivityAgentObjects } from './konnectivity.ts';
 import { formatEndpoint, type Endpoint } from './service.ts';
 
@@ -201,5 +202,7 @@ export function tenantBootstrapObjects(tcp: TenantControlPlane, inputs: TenantBo
     ),
     clusterRoleBinding('kubeadm:cluster-admins', 'cluster-admin', [group(CLUSTER_ADMINS_GROUP)]),
     ...konnectivityAgentObjects(tcp, inputs.endpoint),
+    ...coreDNSObjects(tcp),
+    ...kubeProxyObjects(tcp, inputs.server),
   ];
 }

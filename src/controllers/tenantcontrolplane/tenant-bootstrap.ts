@@ -68,6 +68,12 @@ export async function reconcileTenantBootstrap(
       );
     }
   }
-  ctx.status.kubeadmPhase = { bootstrapToken: { checksum: sum, lastUpdate: kubeTime(new Date()) } };
-  ctx.events.record(tcp, 'Normal', 'TenantBootstrapped', 'cluster-info, kubeadm-config, kubelet-config and the node bootstrap RBAC applied in the tenant');
+  const now = kubeTime(new Date());
+  ctx.status.kubeadmPhase = { bootstrapToken: { checksum: sum, lastUpdate: now } };
+  ctx.status.addons = {
+    ...ctx.status.addons,
+    coreDNS: { enabled: Boolean(tcp.spec.addons?.coreDNS), lastUpdate: now },
+    kubeProxy: { enabled: Boolean(tcp.spec.addons?.kubeProxy), lastUpdate: now },
+  };
+  ctx.events.record(tcp, 'Normal', 'TenantBootstrapped', 'cluster-info, kubeadm-config, kubelet-config, the node bootstrap RBAC and the addons applied in the tenant');
 }

@@ -165,3 +165,36 @@ describe('konnectivity agents', () => {
     expect(agent.spec.replicas).toBe(2);
   });
 });
+
+describe('CoreDNS and kube-proxy addons', () => {
+  test('CoreDNS: kube-dns on the first DNS Service IP, the Corefile for the cluster domain, kubeadm image per minor', () => {
+    const tcp = tenantControlPlane({ addons: { coreDNS: {} }, networkProfile: { clusterDomain: 'tenant.local', serviceCidrs: ['10.100.0.0/16'] } });
+    const objects = tenantBootstrapObjects(tcp, inputs);
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata?.name === 'kube-dns') as unknown as { spec: { clusterIP: string } };
+    expect(service.spec.clusterIP).toBe('10.100.0.10');
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'coredns') as unknown as { data: { Corefile: string } };
+    expect(config.data.Corefile).toContain('kubernetes tenant.local in-addr.arpa ip6.arpa');
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'coredns') as unknown as {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
+    expect(deployment.spec.template.spec.containers[0]?.image).toBe('registry.k8s.io/coredns/coredns:v1.12.0');
+    const custom = tenantControlPlane({ addons: { coreDNS: { imageRepository: 'mirror.example/coredns', imageTag: 'v1.15.0' } } });
+    const customDeployment = tenantBootstrapObjects(custom, inputs).find((o) => o.kind === 'Deployment' && o.metadata?.name === 'coredns') as unknown as {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
+    expect(customDeployment.spec.template.spec.containers[0]?.image).toBe('mirror.example/coredns/coredns:v1.15.0');
+  });
+
+  test('kube-proxy: DaemonSet at the tenant version, kubeconfig pointing at the endpoint, cluster CIDR', () => {
+    const objects = tenantBootstrapObjects(tenantControlPlane({ addons: { kubeProxy: {} } }), inputs);
+    const daemonSet = objects.find((o) => o.kind === 'DaemonSet' && o.metadata?.name === 'kube-proxy') as unknown as {
+      spec: { template: { spec: { hostNetwork: boolean; containers: { image: string }[] } } };
+    };
+    expect(daemonSet.spec.template.spec.hostNetwork).toBe(true);
+    expect(daemonSet.spec.template.spec.containers[0]?.image).toBe('registry.k8s.io/kube-proxy:v1.33.13');
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'kube-proxy') as unknown as { data: Record<string, string> };
+    expect(parse(config.data['kubeconfig.conf'] ?? '')).toMatchObject({ clusters: [{ cluster: { server: inputs.server } }] });
+    expect(parse(config.data['config.conf'] ?? '')).toMatchObject({ kind: 'KubeProxyConfiguration', clusterCIDR: '10.244.0.0/16' });
+    expect(tenantBootstrapObjects(tenantControlPlane(), inputs).some((o) => o.metadata?.name === 'kube-proxy')).toBe(false);
+  });
+});
