@@ -108,6 +108,13 @@ export class TenantControlPlaneReconciler {
       const deployment = await reconcileDeployment(ctx, advertiseAddress, ctx.dataStoreTls ?? {});
       const version = versionStatus(tcp, deployment);
       setVersion(status, tcp, version);
+      if (version === 'WriteLimited') {
+        // Kamaji enforces these with a webhook inside the tenant; saying Ready without it would lie.
+        throw new StepError(
+          'WritePermissionsNotSupported',
+          'spec.writePermissions is not enforced by Kamaji-TS yet: remove it, or the tenant accepts every write',
+        );
+      }
       if (version === 'Sleeping') {
         outcome = { ready: false, reason: 'Sleeping', message: 'spec.controlPlane.deployment.replicas is 0: the control plane sleeps' };
       } else if (version !== 'Ready') {
