@@ -31,7 +31,22 @@ export interface DataStoreReconcileDeps {
   events?: EventRecorder;
   logger: Logger;
   clock?: () => Date;
+  /**
+   * Verdicts of recent checks by DataStore name. A pass that only has to update usedBy (tcps come
+   * and go) reuses a verdict younger than CHECK_REUSE_MS for the same generation instead of opening
+   * another connection to the database.
+   */
+  recentChecks?: Map<string, RecentCheck>;
 }
+
+export interface RecentCheck {
+  generation: number | undefined;
+  atMs: number;
+  verdict: Verdict;
+}
+
+/** Shorter than the recheck period: every periodic pass connects again. */
+export const CHECK_REUSE_MS = 30_000;
 
 /** Checks the DataStore with the driver's own client: credentials resolved, connection opened, closed. */
 export function checkDataStoreWith(managementClient: KubeClient): (dataStore: DataStore) => Promise<void> {
@@ -51,12 +66,18 @@ export async function reconcileDataStore(name: string, deps: DataStoreReconcileD
   try {
     dataStore = (await deps.dataStores.get(undefined, name)) as unknown as DataStore;
   } catch (error) {
-    if (error instanceof ApiError && error.code === 404) return {};
+    if (error instanceof ApiError && error.code === 404) {
+      deps.recentChecks?.delete(name);
+      return {};
+    }
     throw error;
   }
   const generation = dataStore.metadata.generation;
   const usedBy = usersOf(name, deps.tenantControlPlanes());
-  const verdict = await check(dataStore, deps.checkDataStore);
+  const recent = deps.recentChecks?.get(name);
+  const reusable = recent && recent.generation === generation && now.getTime() - recent.atMs < CHECK_REUSE_MS;
+  const verdict = reusable ? recent.verdict : await check(dataStore, deps.checkDataStore);
+  if (!reusable) deps.recentChecks?.set(name, { generation, atMs: now.getTime(), verdict });
   const previous = dataStore.status?.conditions?.find((c) => c.type === 'Ready');
   const ready: Condition = {
     type: 'Ready',
@@ -85,7 +106,7 @@ export async function reconcileDataStore(name: string, deps: DataStoreReconcileD
   return { requeueAfterMs: DATASTORE_RECHECK_MS };
 }
 
-type Verdict = { ok: boolean; reason: string; message: string };
+export type Verdict = { ok: boolean; reason: string; message: string };
 
 async function check(dataStore: DataStore, checkDataStore: (dataStore: DataStore) => Promise<void>): Promise<Verdict> {
   try {
@@ -125,6 +146,7 @@ export class DataStoreController {
     this.#dataStoreInformer = new RegistryInformer(deps.dataStores, logger);
     const reconcileDeps: DataStoreReconcileDeps = {
       dataStores: deps.dataStores,
+      recentChecks: new Map(),
       tenantControlPlanes: () => this.#tcpInformer.list(),
       checkDataStore: deps.checkDataStore ?? checkDataStoreWith(deps.managementClient),
       logger,
@@ -143,13 +165,15 @@ export class DataStoreController {
     this.#dataStoreInformer.on((type, dataStore) => {
       if (type !== 'DELETED') this.#controller.enqueue(objectKey(dataStore));
     });
+    // tcps change often (status on every pass): only a change in the DataStores one uses matters.
     this.#tcpInformer.on((type, tcp) => {
       const key = objectKey(tcp);
       const now = type === 'DELETED' ? new Set<string>() : dataStoresOf(tcp);
       const before = this.#namedBy.get(key) ?? new Set<string>();
       if (type === 'DELETED') this.#namedBy.delete(key);
       else this.#namedBy.set(key, now);
-      for (const name of new Set([...before, ...now])) this.#controller.enqueue(name);
+      const changed = [...before].filter((name) => !now.has(name)).concat([...now].filter((name) => !before.has(name)));
+      for (const name of changed) this.#controller.enqueue(name);
     });
   }
 

@@ -16,10 +16,12 @@ async function setUp() {
   let tcps: KubeObject[] = (await tenantControlPlanes.list({})).items;
   let verdict: Error | undefined;
   let now = new Date('2026-01-01T10:00:00Z');
+  const checks = { count: 0 };
   const deps: DataStoreReconcileDeps = {
     dataStores,
     tenantControlPlanes: () => tcps,
     checkDataStore: async () => {
+      checks.count++;
       if (verdict) throw verdict;
     },
     logger,
@@ -27,6 +29,7 @@ async function setUp() {
   };
   return {
     deps,
+    checks,
     dataStores,
     get: async () => (await dataStores.get(undefined, 'pg')) as unknown as DataStore,
     fail: (error: Error | undefined) => (verdict = error),
@@ -97,6 +100,25 @@ describe('reconcileDataStore', () => {
     fail(new Error('the management API did not answer'));
     await expect(reconcileDataStore('pg', deps)).rejects.toThrow('the management API did not answer');
     expect((await get()).status).toBeUndefined();
+  });
+
+  it('reuses a recent verdict for the same generation instead of connecting again', async () => {
+    const { deps, checks, get, at, setTcps, dataStores } = await setUp();
+    deps.recentChecks = new Map();
+    await reconcileDataStore('pg', deps);
+    setTcps([]);
+    at('2026-01-01T10:00:10Z');
+    await reconcileDataStore('pg', deps);
+    expect(checks.count).toBe(1);
+    expect((await get()).status?.usedBy).toEqual([]);
+    at('2026-01-01T10:01:00Z');
+    await reconcileDataStore('pg', deps);
+    expect(checks.count).toBe(2);
+    // A new generation (the spec changed) is checked at once.
+    const current = await dataStores.get(undefined, 'pg');
+    await dataStores.update(undefined, 'pg', { ...current, spec: { ...current.spec, endpoints: ['db2.example.com:5432'] } }, { user: admin });
+    await reconcileDataStore('pg', deps);
+    expect(checks.count).toBe(3);
   });
 
   it('is done with a DataStore that no longer exists', async () => {
