@@ -1,16 +1,24 @@
-// Faults the SQL drivers must survive without losing, repeating or reordering a watch event:
-// - revisions that commit out of order (a writer holds revision N open while N+1 commits), or are
-//   drawn and abandoned;
-// - the database restarting under running watches while two server processes write at once.
-// Both against real PostgreSQL and MariaDB.
+// What the SQL drivers must do beyond the conformance suite, each against real PostgreSQL and MariaDB:
+// - survive faults without losing, repeating or reordering a watch event: revisions that commit out
+//   of order (a writer holds revision N open while N+1 commits) or are drawn and abandoned, creates
+//   racing compaction across replicas, a replica cut off while another compacts past its watch, and
+//   the database restarting under running watches while two server processes write at once;
+// - compact in the background;
+// - create, version and refuse schemas;
+// - talk TLS to the database, verifying it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openMySqlStorage } from '../../src/storage/mysql.ts';
 import { openPostgresStorage } from '../../src/storage/postgres.ts';
-import { CompactedError } from '../../src/storage/errors.ts';
+import { createCertificateAuthority, issueCertificate } from '../../src/pki/index.ts';
+import { CompactedError, StorageUnavailableError } from '../../src/storage/errors.ts';
+import type { SqlStorageConfig } from '../../src/storage/sql/config.ts';
+import { IncompatibleSchemaError } from '../../src/storage/sql/schema.ts';
 import type { StorageWatchEvent } from '../../src/storage/storage.ts';
 import { startRestartableMariaDB, startRestartablePostgres, type RawConnection, type RestartableDatabase } from './sql-databases.ts';
 
@@ -198,24 +206,24 @@ function startWriter(env: Record<string, string>): WriterProcess {
 
 // ------------------------------------------------------------------ the tests, per database
 
-type Compaction = { compactIntervalMs?: number; compactRetainRevisions?: number };
+type DriverOptions = Omit<SqlStorageConfig, 'url'>;
 
 const drivers = [
   {
     name: 'postgres',
     start: startRestartablePostgres,
-    open: (url: string, compaction: Compaction = {}) => openPostgresStorage({ url, poolSize: 4, compactIntervalMs: 0, ...compaction }),
+    open: (url: string, options: DriverOptions = {}) => openPostgresStorage({ url, poolSize: 4, compactIntervalMs: 0, ...options }),
   },
   {
     name: 'mysql',
     start: startRestartableMariaDB,
-    open: (url: string, compaction: Compaction = {}) =>
-      openMySqlStorage({ url, poolSize: 4, compactIntervalMs: 0, pollIntervalMs: 20, ...compaction }),
+    open: (url: string, options: DriverOptions = {}) =>
+      openMySqlStorage({ url, poolSize: 4, compactIntervalMs: 0, pollIntervalMs: 20, ...options }),
   },
 ] as const;
 
 for (const driver of drivers) {
-  describe(`${driver.name} under faults`, () => {
+  describe(`${driver.name} beyond the suite`, () => {
     let database: RestartableDatabase;
     let count = 0;
     const newUrl = () => database.createDatabase(`faults_${process.pid}_${++count}`);
@@ -462,6 +470,95 @@ for (const driver of drivers) {
         for (const writer of writers) if (writer.child.exitCode === null) writer.child.kill('SIGKILL');
         await store.close();
       }
+    });
+
+    it('creates its schema once, and a second start on it finds version 1', async () => {
+      const url = await newUrl();
+      const [first, second] = await Promise.all([driver.open(url), driver.open(url)]);
+      const raw = await database.raw(url);
+      try {
+        expect((await raw.query('SELECT version FROM kamaji_schema_version')).map((row) => Number(row['version']))).toEqual([1]);
+      } finally {
+        await raw.close();
+        await Promise.all([first.close(), second.close()]);
+      }
+    });
+
+    it('refuses a schema from a newer version, and tables it did not create, with a clear message', async () => {
+      const url = await newUrl();
+      await (await driver.open(url)).close();
+      const raw = await database.raw(url);
+      const foreign = await newUrl();
+      const foreignRaw = await database.raw(foreign);
+      try {
+        await raw.query('UPDATE kamaji_schema_version SET version = 99');
+        const newer = await driver.open(url).catch((error: unknown) => error);
+        expect(newer).toBeInstanceOf(IncompatibleSchemaError);
+        expect((newer as Error).message).toMatch(/version 99, written by a newer Kamaji-TS; this one understands up to version 1/);
+        expect((newer as Error).message).not.toContain(database.password);
+
+        await foreignRaw.query('CREATE TABLE kamaji_log (id INTEGER)');
+        const strange = await driver.open(foreign).catch((error: unknown) => error);
+        expect(strange).toBeInstanceOf(IncompatibleSchemaError);
+        expect((strange as Error).message).toMatch(/kamaji_log but no kamaji_schema_version/);
+      } finally {
+        await Promise.all([raw.close(), foreignRaw.close()]);
+      }
+    });
+
+    it('reports a wrong password as StorageUnavailableError without echoing it', async () => {
+      const wrong = new URL(await newUrl());
+      wrong.password = 'not-the-password';
+      const error = await driver.open(wrong.href).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StorageUnavailableError);
+      expect((error as Error).message).not.toContain('not-the-password');
+    });
+
+    describe('over TLS', () => {
+      const ca = createCertificateAuthority({ commonName: `throwaway-${driver.name}-ca` });
+      const serving = issueCertificate(ca, { commonName: driver.name, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['server'] });
+      let tlsOnly: RestartableDatabase;
+      let dir: string;
+
+      beforeAll(async () => {
+        // A server that takes TLS connections only, so every success below went over TLS.
+        tlsOnly = await driver.start({ tls: { cert: serving.certificate, key: serving.privateKey } });
+        dir = await mkdtemp(join(tmpdir(), 'kamaji-sql-tls-'));
+      });
+      afterAll(async () => {
+        await tlsOnly?.stop();
+        await rm(dir, { recursive: true, force: true });
+      });
+
+      it('verifies the server against the CA (PEM or file) and serves reads, writes and watches', async () => {
+        const url = await tlsOnly.createDatabase('tls_store');
+        const caFile = join(dir, 'ca.crt');
+        await writeFile(caFile, ca.certificate);
+        for (const ca_ of [ca.certificate, caFile]) {
+          const store = await driver.open(url, { tls: { ca: ca_ } });
+          try {
+            const recorder = new Recorder();
+            const watch = await store.watch({ prefix: '/tls/', afterRevision: await store.currentRevision() }, recorder.listener);
+            const key = `/tls/${ca_ === caFile ? 'ca-from-file' : 'ca-as-pem'}`;
+            await store.create(key, Buffer.from('over tls'));
+            expect(Buffer.from((await store.get(key))!.value).toString()).toBe('over tls');
+            await vi.waitFor(() => expect(recorder.keys()).toEqual([key]), { timeout: 15_000 });
+            watch.close();
+          } finally {
+            await store.close();
+          }
+        }
+      });
+
+      it('refuses to talk without TLS, or to a server whose certificate another CA signed', async () => {
+        const url = await tlsOnly.createDatabase('tls_refused');
+        await expect(driver.open(url)).rejects.toBeInstanceOf(StorageUnavailableError);
+        const other = createCertificateAuthority({ commonName: 'someone-else' });
+        await expect(driver.open(url, { tls: { ca: other.certificate } })).rejects.toBeInstanceOf(StorageUnavailableError);
+        await expect(driver.open(url, { tls: { ca: join(dir, 'missing.crt') } })).rejects.toThrow(
+          /tls.ca is neither PEM text nor a readable file/,
+        );
+      });
     });
   });
 }
