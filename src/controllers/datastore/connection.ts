@@ -132,6 +132,6 @@ function requireCredentials(connection: DataStoreConnection): void {
       throw new DataStoreCheckError('Misconfigured', 'spec.tlsConfig.clientCertificate: the etcd driver authenticates with a client certificate');
     }
   } else if (!connection.basicAuth) {
-    throw new DataStoreCheckError('Misconfigured', `spec.basicAuth: the ${connection.driver} driver needs a user name and password`);
+    throw new DataStoreCheckError('Misconfigured', `spec.basicAuth: the ${connection.driver} driver needs a user name and password to set up tenants (client-certificate authentication alone is not supported for SQL DataStores; tlsConfig still secures the connection)`);
   }
 }
