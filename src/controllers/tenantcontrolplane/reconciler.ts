@@ -15,7 +15,7 @@ import { cleanupDatastore, reconcileDatastore, type TenantDatastores } from './d
 import { ANNOTATION_PAUSED, TCP_FINALIZER, checksum } from './names.ts';
 import { checkControlPlanePods, reconcileDeployment } from './reconcile-deployment.ts';
 import { reconcileService } from './service.ts';
-import { readyCondition, versionStatus, type VersionStatus } from './status.ts';
+import { readyCondition, unsupportedFeatures, versionStatus, type VersionStatus } from './status.ts';
 import { StepError, StepWait, type PassContext, type TenantControlPlaneOptions } from './step.ts';
 import { reconcileTenantBootstrap } from './tenant-bootstrap.ts';
 
@@ -108,12 +108,9 @@ export class TenantControlPlaneReconciler {
       const deployment = await reconcileDeployment(ctx, advertiseAddress, ctx.dataStoreTls ?? {});
       const version = versionStatus(tcp, deployment);
       setVersion(status, tcp, version);
-      if (version === 'WriteLimited') {
-        // Kamaji enforces these with a webhook inside the tenant; saying Ready without it would lie.
-        throw new StepError(
-          'WritePermissionsNotSupported',
-          'spec.writePermissions is not enforced by Kamaji-TS yet: remove it, or the tenant accepts every write',
-        );
+      const unsupported = unsupportedFeatures(tcp);
+      if (unsupported.length > 0) {
+        throw new StepError('UnsupportedFeature', `not supported by Kamaji-TS yet, remove to continue: ${unsupported.join(', ')}`);
       }
       if (version === 'Sleeping') {
         outcome = { ready: false, reason: 'Sleeping', message: 'spec.controlPlane.deployment.replicas is 0: the control plane sleeps' };

@@ -102,3 +102,18 @@ export function readyCondition(
     lastTransitionTime: before && before.status === next.status ? before.lastTransitionTime : now,
   };
 }
+
+/**
+ * Spec fields Kamaji acts on that Kamaji-TS does not implement yet. Naming them in the Ready
+ * condition beats accepting them silently (an unenforced write block, an unrouted Ingress).
+ */
+export function unsupportedFeatures(tcp: TenantControlPlane): string[] {
+  const spec = tcp.spec;
+  const permissions = spec.writePermissions;
+  return [
+    permissions?.blockCreation || permissions?.blockUpdate || permissions?.blockDeletion ? 'spec.writePermissions (not enforced)' : undefined,
+    spec.dataStoreOverrides?.length ? 'spec.dataStoreOverrides' : undefined,
+    spec.controlPlane.ingress ? 'spec.controlPlane.ingress' : undefined,
+    spec.controlPlane.gateway ? 'spec.controlPlane.gateway' : undefined,
+  ].filter((feature): feature is string => feature !== undefined);
+}

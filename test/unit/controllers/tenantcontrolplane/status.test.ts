@@ -1,6 +1,6 @@
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, test } from 'vitest';
-import { podProblem, readyCondition, versionStatus } from '../../../../src/controllers/tenantcontrolplane/status.ts';
+import { podProblem, readyCondition, unsupportedFeatures, versionStatus } from '../../../../src/controllers/tenantcontrolplane/status.ts';
 import { tenantControlPlane } from './fixtures.ts';
 
 const deployment = (status: NonNullable<V1Deployment['status']>, generation = 2): V1Deployment => ({ metadata: { generation }, status });
@@ -81,5 +81,17 @@ describe('readyCondition', () => {
     expect(same.lastTransitionTime).toBe('t1');
     expect(same.observedGeneration).toBe(3);
     expect(readyCondition([same], { status: 'True', reason: 'Ready', message: 'ok' }, 't3').lastTransitionTime).toBe('t3');
+  });
+});
+
+describe('unsupportedFeatures', () => {
+  test('names the Kamaji fields not implemented, nothing for a plain spec', () => {
+    expect(unsupportedFeatures(tenantControlPlane())).toEqual([]);
+    const tcp = tenantControlPlane({
+      writePermissions: { blockUpdate: true },
+      dataStoreOverrides: [{ resource: '/events', dataStore: 'events' }],
+      controlPlane: { service: { serviceType: 'ClusterIP' }, ingress: { hostname: 'api.example' } },
+    });
+    expect(unsupportedFeatures(tcp)).toEqual(['spec.writePermissions (not enforced)', 'spec.dataStoreOverrides', 'spec.controlPlane.ingress']);
   });
 });
