@@ -1,6 +1,7 @@
 // Key prefixes as index-friendly ranges (name >= prefix AND name < end), so no LIKE pattern and no
 // escaping is ever needed. The empty name is reserved for gap fillers and never matches.
 
+import { compareKeys } from '../keys.ts';
 import type { SqlParam } from './dialect.ts';
 
 export interface KeyCondition {
@@ -23,7 +24,7 @@ export function prefixEnd(prefix: string): string | undefined {
 export function keyCondition(column: string, prefix: string, startAfter?: string): KeyCondition {
   const parts: string[] = [];
   const params: SqlParam[] = [];
-  if (startAfter !== undefined && startAfter >= prefix) {
+  if (startAfter !== undefined && compareKeys(startAfter, prefix) >= 0) {
     parts.push(`${column} > ?`);
     params.push(startAfter);
   } else if (prefix === '') {
