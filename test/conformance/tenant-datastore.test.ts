@@ -1,6 +1,10 @@
 // The tenant datastore admin against real databases: etcd (TLS client certificates), PostgreSQL
 // and MariaDB, each a throwaway instance. What a tenant's credentials can and cannot reach is
 // checked by connecting with them, as kine and kube-apiserver will.
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Etcd3, EtcdPermissionDeniedError } from 'etcd3';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
@@ -367,5 +371,74 @@ describe.each([postgres, mariadb])('$driver', (flavour) => {
     const ca = createCertificateAuthority({ commonName: 'sql-ca', validityDays: 1 });
     const failure = await checkFailure(await adminFor(flavour.driver, endpoint, { username: server.credentials.user, password: server.credentials.password, ca: ca.certificate }));
     expect(failure.reason).toBe('TLSError');
+  });
+});
+
+describe('PostgreSQL over TLS', () => {
+  const ca = createCertificateAuthority({ commonName: 'tenant-datastore-test-pg-ca', validityDays: 2 });
+  let server: Datastore<SqlCredentials>;
+  let dir: string;
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    // The server reads its certificate as the postgres user, when we run as root.
+    dir = mkdtempSync(join(tmpdir(), 'kamaji-pg-tls-'));
+    const serving = issueCertificate(ca, { commonName: 'postgres', ipAddresses: [server.host], usages: ['server'], validityDays: 1 });
+    writeFileSync(join(dir, 'server.crt'), serving.certificate);
+    writeFileSync(join(dir, 'server.key'), serving.privateKey, { mode: 0o600 });
+    if (process.getuid?.() === 0) {
+      const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+      for (const file of ['', 'server.crt', 'server.key']) chownSync(join(dir, file), id('-u'), id('-g'));
+    }
+    // ssl is reloadable: no restart needed.
+    const admin = new pg.Client({ host: server.host, port: server.port, ...server.credentials });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER SYSTEM SET ssl_cert_file = ${admin.escapeLiteral(join(dir, 'server.crt'))}`);
+      await admin.query(`ALTER SYSTEM SET ssl_key_file = ${admin.escapeLiteral(join(dir, 'server.key'))}`);
+      await admin.query('ALTER SYSTEM SET ssl = on');
+      await admin.query('SELECT pg_reload_conf()');
+    } finally {
+      await admin.end();
+    }
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const credentials = (caCertificate: string) => ({ username: server.credentials.user, password: server.credentials.password, ca: caCertificate });
+
+  it('connects over TLS, verifying the server with the CA of spec.tlsConfig, and sets up a tenant', async () => {
+    const admin = await adminFor('PostgreSQL', `${server.host}:${server.port}`, credentials(ca.certificate));
+    try {
+      await admin.checkConnection();
+      const tenant = await admin.ensureTenant({ schema: 'tls_tenant', username: 'tls_tenant' });
+      expect(tenant.changed).toBe(true);
+      const client = new pg.Client({
+        host: server.host,
+        port: server.port,
+        user: 'tls_tenant',
+        password: tenant.password!,
+        database: 'tls_tenant',
+        ssl: { ca: ca.certificate },
+      });
+      await client.connect();
+      try {
+        expect((await client.query<{ ssl: boolean }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).rows).toEqual([{ ssl: true }]);
+      } finally {
+        await client.end();
+      }
+      await admin.removeTenant({ schema: 'tls_tenant', username: 'tls_tenant' });
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('reports a CA that did not sign the server certificate as TLSError', async () => {
+    const otherCa = createCertificateAuthority({ commonName: 'someone-else', validityDays: 1 });
+    const failure = await checkFailure(await adminFor('PostgreSQL', `${server.host}:${server.port}`, credentials(otherCa.certificate)));
+    expect(failure.reason).toBe('TLSError');
+    expect(failure.message).not.toContain(server.credentials.password);
   });
 });
