@@ -73,6 +73,7 @@ const pem = (data: Record<string, string>, ...keys: string[]) => keys.map((key) 
 export function caSpec(): GeneratedSecretSpec {
   return {
     purpose: 'ca',
+    adoptable: true,
     component: 'ca',
     inputs: { commonName: 'kubernetes' },
     keys: ['ca.crt', 'ca.key', 'tls.crt', 'tls.key'],
@@ -87,6 +88,7 @@ export function caSpec(): GeneratedSecretSpec {
 export function frontProxyCASpec(): GeneratedSecretSpec {
   return {
     purpose: 'frontProxyCA',
+    adoptable: true,
     component: 'front-proxy-ca-certificate',
     inputs: { commonName: 'front-proxy-ca' },
     keys: ['front-proxy-ca.crt', 'front-proxy-ca.key'],
@@ -101,6 +103,7 @@ export function frontProxyCASpec(): GeneratedSecretSpec {
 export function serviceAccountSpec(): GeneratedSecretSpec {
   return {
     purpose: 'sa',
+    adoptable: true,
     component: 'sa-certificate',
     inputs: { algorithm: 'RSA-2048' },
     keys: ['sa.pub', 'sa.key'],

@@ -23,6 +23,11 @@ export interface GeneratedSecretSpec {
   issuer?: string;
   /** Keys the content must have; a Secret missing one is regenerated. */
   keys: string[];
+  /**
+   * A Secret someone else made (no checksum of ours) is taken over as it is when its content fits:
+   * how a user brings their own CA or service-account keys.
+   */
+  adoptable?: boolean;
   generate(): Record<string, string>;
 }
 
@@ -31,12 +36,13 @@ export type RegenerationReason = 'missing' | 'inputs changed' | 'rotation reques
 /** Why the existing Secret must be regenerated, or undefined when it still fits. */
 export function regenerationReason(
   existing: { data: Record<string, string>; annotations: Record<string, string> } | undefined,
-  spec: Pick<GeneratedSecretSpec, 'inputs' | 'certificatesIn' | 'issuer' | 'keys'>,
+  spec: Pick<GeneratedSecretSpec, 'inputs' | 'certificatesIn' | 'issuer' | 'keys' | 'adoptable'>,
   now: Date = new Date(),
 ): RegenerationReason | undefined {
   if (!existing) return 'missing';
   if (ANNOTATION_ROTATE in existing.annotations) return 'rotation requested';
-  if (existing.annotations[ANNOTATION_CHECKSUM] !== checksum(spec.inputs)) return 'inputs changed';
+  const adopting = spec.adoptable && existing.annotations[ANNOTATION_CHECKSUM] === undefined;
+  if (!adopting && existing.annotations[ANNOTATION_CHECKSUM] !== checksum(spec.inputs)) return 'inputs changed';
   if (spec.keys.some((key) => !existing.data[key])) return 'invalid';
   try {
     const certificates = spec.certificatesIn(existing.data);

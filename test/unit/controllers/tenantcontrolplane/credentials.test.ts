@@ -101,3 +101,18 @@ describe('admin kubeconfig', () => {
     expect(isSignedBy(admin ?? '', ca.certificate)).toBe(true);
   });
 });
+
+describe('bringing your own CA', () => {
+  test('a valid CA Secret made by someone else is adopted as it is; an invalid one is replaced', () => {
+    const own = createCertificateAuthority({ commonName: 'my-company-ca' });
+    const data = { 'ca.crt': own.certificate, 'ca.key': own.privateKey, 'tls.crt': own.certificate, 'tls.key': own.privateKey };
+    expect(regenerationReason({ data, annotations: {} }, caSpec())).toBeUndefined();
+    expect(regenerationReason({ data: { 'ca.crt': own.certificate }, annotations: {} }, caSpec())).toBe('invalid');
+  });
+
+  test('leaf certificates are never adopted: one without our checksum is re-issued', () => {
+    const ca = createCertificateAuthority({ commonName: 'kubernetes' });
+    const spec = apiServerCertificateSpec(tenantControlPlane(), ca, endpoint, undefined);
+    expect(regenerationReason({ data: spec.generate(), annotations: {} }, spec)).toBe('inputs changed');
+  });
+});
