@@ -60,8 +60,10 @@ function clientConfig(resolved: ResolvedSqlConfig): pg.ClientConfig {
     connectionString: resolved.url.href,
     application_name: 'kamaji-ts',
     // Our statements are small index lookups; PostgreSQL's JIT would compile them whenever its row
-    // estimates are off (a young table has no statistics) and spend 10+ ms doing it.
-    options: '-c jit=off',
+    // estimates are off (a young table has no statistics) and spend 10+ ms doing it. A replica that
+    // froze inside a write transaction would hold its revision open, and every watch and list with
+    // it (they wait for revisions in order): the server ends such a transaction after 30 s.
+    options: '-c jit=off -c idle_in_transaction_session_timeout=30000',
   };
   if (resolved.tls !== undefined) config.ssl = { ...resolved.tls, rejectUnauthorized: true };
   return config;
