@@ -19,8 +19,11 @@ import { dataStoresOf, usersOf } from './users.ts';
 
 export const DATASTORE_RECHECK_MS = 60_000;
 
-/** The identity of the controller's status writes (the registry checks no permissions in-process). */
-const CONTROLLER_USER: UserInfo = { username: 'system:kamaji-ts:datastore-controller', groups: ['system:masters'] };
+/** Who writes the status (the registry checks no permissions in-process) and under which managedFields manager. */
+const WRITE_OPTIONS: { user: UserInfo; fieldManager: string } = {
+  user: { username: 'system:kamaji-ts:datastore-controller', groups: ['system:masters'] },
+  fieldManager: 'kamaji-ts-datastore-controller',
+};
 
 export interface DataStoreReconcileDeps {
   dataStores: ResourceStore;
@@ -97,7 +100,7 @@ export async function reconcileDataStore(name: string, deps: DataStoreReconcileD
   };
   if (!isDeepStrictEqual(status, dataStore.status)) {
     // The resourceVersion makes a concurrent change a conflict: the queue retries with fresh state.
-    await deps.dataStores.update(undefined, name, { ...dataStore, status }, { user: CONTROLLER_USER, target: 'status' });
+    await deps.dataStores.update(undefined, name, { ...dataStore, status }, { ...WRITE_OPTIONS, target: 'status' });
     if (previous?.status !== ready.status || previous?.reason !== ready.reason) {
       deps.logger.info({ name, ready: verdict.ok, reason: verdict.reason, usedBy: usedBy.length }, verdict.ok ? 'DataStore ready' : 'DataStore not ready');
       deps.events?.record(dataStore, verdict.ok ? 'Normal' : 'Warning', verdict.ok ? 'DataStoreReady' : verdict.reason, verdict.message);

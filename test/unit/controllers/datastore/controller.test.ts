@@ -78,6 +78,14 @@ describe('reconcileDataStore', () => {
     expect(status.conditions).toEqual([expect.objectContaining({ status: 'False', reason: 'Unreachable', lastTransitionTime: '2026-01-01T10:01:00Z' })]);
   });
 
+  it('writes the status under its own field manager', async () => {
+    const { deps, get } = await setUp();
+    await reconcileDataStore('pg', deps);
+    expect((await get()).metadata.managedFields).toContainEqual(
+      expect.objectContaining({ manager: 'kamaji-ts-datastore-controller', operation: 'Update', subresource: 'status' }),
+    );
+  });
+
   it('writes nothing when nothing changed', async () => {
     const { deps, get, at } = await setUp();
     await reconcileDataStore('pg', deps);
