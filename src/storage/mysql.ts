@@ -84,10 +84,15 @@ class MySqlDialect implements SqlDialect {
 
   constructor(pool: mysql.Pool) {
     this.#pool = pool;
-    // READ COMMITTED: a create's locking read of a missing key takes no gap lock, so concurrent
-    // creates are decided by the unique key instead of deadlocking. Queued before any other command.
+    // Queued before any other command of the connection:
+    // - READ COMMITTED: a create's locking read of a missing key takes no gap lock, so concurrent
+    //   creates are decided by the unique key instead of deadlocking;
+    // - a replica frozen inside a write transaction would hold its revision open, and every watch
+    //   and list with it: MariaDB ends such a transaction after 30 s (MySQL has no such setting,
+    //   the statement fails there and is ignored).
     pool.pool.on('connection', (connection) => {
       connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      connection.query('SET SESSION idle_transaction_timeout = 30', () => undefined);
     });
   }
 
