@@ -63,6 +63,19 @@ export interface CustomSubresource {
   schema?: JSONSchemaProps;
 }
 
+/**
+ * The `scale` subresource, as a CRD's `subresources.scale`: an autoscaling/v1 Scale whose
+ * spec.replicas reads and writes the field at `specReplicasPath` (paths are dotted, `.spec.x.y`).
+ */
+export interface ScaleSubresource {
+  /** Under `.spec`; GET of the Scale fails while the object has no value there. */
+  specReplicasPath: string;
+  /** Under `.status`; the Scale's status.replicas, 0 when unset. */
+  statusReplicasPath: string;
+  /** A string field holding a serialized label selector; the Scale's status.selector ('' when unset). */
+  labelSelectorPath?: string;
+}
+
 /** What defaulting may depend on besides the object itself: server configuration. */
 export interface DefaultingContext {
   /** `--default-datastore`: fills `spec.dataStore` of a TenantControlPlane that names none. */
@@ -87,6 +100,8 @@ export interface ResourceDeclaration<T extends KubeObject = KubeObject> {
   printerColumns: readonly PrinterColumn[];
   /** Whether `/status` exists; when it does, main-resource writes ignore `.status` and vice versa. */
   statusSubresource: boolean;
+  /** Whether `/scale` exists and which fields it maps; `kubectl scale` and autoscalers use it. */
+  scaleSubresource?: ScaleSubresource;
   customSubresources: readonly CustomSubresource[];
   /**
    * Defaults that a schema `default` cannot express (computed ones). Runs on create, after schema

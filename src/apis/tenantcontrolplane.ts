@@ -33,6 +33,11 @@ export const tenantControlPlaneDeclaration: ResourceDeclaration<TenantControlPla
     { name: 'Age', type: 'date', description: 'Age', priority: 0, jsonPath: '.metadata.creationTimestamp' },
   ],
   statusSubresource: true,
+  scaleSubresource: {
+    specReplicasPath: '.spec.controlPlane.deployment.replicas',
+    statusReplicasPath: '.status.kubernetesResources.deployment.replicas',
+    labelSelectorPath: '.status.kubernetesResources.deployment.selector',
+  },
   customSubresources: [
     { name: 'kubeconfig', kind: 'TenantControlPlaneKubeconfig', verbs: ['get'], description: 'The admin kubeconfig of the tenant cluster.' },
     { name: 'join', kind: 'TenantControlPlaneJoin', verbs: ['create'], description: 'Creates a bootstrap token and returns what a worker needs to join the tenant cluster.' },

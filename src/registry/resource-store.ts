@@ -4,8 +4,9 @@
 // admission hooks main.ts plugs in.
 import type { Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
-import type { DefaultingContext, ResourceDeclaration } from '../apis/declaration.ts';
+import type { DefaultingContext, ResourceDeclaration, ScaleSubresource } from '../apis/declaration.ts';
 import type { JsonValue, KubeList, KubeObject } from '../apis/meta.ts';
+import { type Scale, scaleApiVersion } from '../apis/scale.ts';
 import { KeyExistsError, KeyNotFoundError, RevisionConflictError } from '../storage/errors.ts';
 import { guaranteedUpdate } from '../storage/guaranteed-update.ts';
 import type { Storage, StoredValue } from '../storage/storage.ts';
@@ -32,6 +33,7 @@ import {
   validateListOptions,
   waitForRevision,
 } from './resource-version.ts';
+import { decodeScale, readScale, scaleJson, scaleOf, scaleToPatch, withScaledReplicas } from './scale.ts';
 import { objectFilter } from './selectors.ts';
 import { toApiError } from './storage-errors.ts';
 import type {
@@ -79,6 +81,9 @@ const GENERATE_NAME_ATTEMPTS = 8;
 // Lost write races are retried; past this, something is badly wrong.
 const MAX_RACE_RETRIES = 100;
 
+/** Which part of the object a write goes through; managedFields record it as the subresource. */
+type Subresource = WriteTarget | 'scale';
+
 /** What a write computed from the stored state: an object to store, or a deletion (emptied finalizers). */
 type Outcome<T> = { object: T; remove: boolean; warnings: string[] };
 
@@ -87,6 +92,24 @@ function checkPathSegment(value: string, what: 'name' | 'namespace'): void {
   if (value === '.' || value === '..' || value.includes('/') || value.includes('%')) {
     throw badRequest(`invalid resource ${what} ${JSON.stringify(value)}: may not be '.' or '..' and may not contain '/' or '%'`);
   }
+}
+
+function parseApplyPatch(patchText: string): unknown {
+  try {
+    return parseYaml(patchText);
+  } catch (error) {
+    throw badRequest(`error decoding YAML: ${(error as Error).message}`);
+  }
+}
+
+/** An apply configuration names its kind, as kube's apply patcher insists. */
+function requireScaleKind(configuration: unknown): unknown {
+  const { apiVersion, kind } = (configuration ?? {}) as { apiVersion?: unknown; kind?: unknown };
+  if (apiVersion !== scaleApiVersion) {
+    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(apiVersion ?? '')}, expected: ${scaleApiVersion}`);
+  }
+  if (kind !== 'Scale') throw badRequest(`Incorrect kind specified in apply patch. Specified patch kind: ${String(kind ?? '')}, expected: Scale`);
+  return configuration;
 }
 
 function isLostRace(error: unknown): boolean {
@@ -198,12 +221,12 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     await admit(this.#admission, this.declaration, request);
   }
 
-  #managedFields(live: T | undefined, updated: T, manager: string, target: WriteTarget): void {
+  #managedFields(live: T | undefined, updated: T, manager: string, subresource: Subresource): void {
     updated.metadata.managedFields = updateManagedFields({
       live,
       updated,
       manager,
-      ...(target === 'status' ? { subresource: 'status' } : {}),
+      ...(subresource !== 'main' ? { subresource } : {}),
       apiVersion: this.#strategy.apiVersion,
       time: rfc3339Seconds(this.#clock()),
       schema: this.declaration.schema,
@@ -414,7 +437,14 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     validatePatchOptions(type, options);
     const target = options.target ?? 'main';
     this.#requireTarget(target);
-    if (type === 'apply') return this.#apply(namespace, name, patchText, options, target);
+    if (type === 'apply') {
+      const { applied, warnings } = this.#decodeApplied(patchText, options);
+      ensureNamespaceMatches(applied.metadata, this.#scope(namespace));
+      ensureNameMatches(applied.metadata, name, this.#scope(namespace));
+      this.#strategy.trimAppliedConfiguration(applied, target);
+      const result = await this.#apply(namespace, name, applied, options, target);
+      return { ...result, warnings: [...warnings, ...result.warnings] };
+    }
     const manager = fieldManagerOf(options);
     let warnings: string[] = [];
     const written = await this.#write(namespace, name, options, async (existing) => {
@@ -434,39 +464,34 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
   /** Patches are unconditional unless they set metadata.resourceVersion themselves. */
   #checkPatchedResourceVersion(object: T, existing: T, name: string): void {
     const requested = object.metadata.resourceVersion;
-    if (requested === undefined || requested === '') {
-      object.metadata.resourceVersion = existing.metadata.resourceVersion!;
-    } else if (requested !== existing.metadata.resourceVersion) {
-      parseResourceVersion(requested);
-      throw conflict(this.#resource, name, OBJECT_MODIFIED);
-    }
+    if (requested === undefined || requested === '') object.metadata.resourceVersion = existing.metadata.resourceVersion!;
+    else this.#checkPrecondition(requested, existing, name);
   }
 
+  #decodeApplied(patchText: string, options: PatchOptions): { applied: T; warnings: string[] } {
+    const applied = this.#strategy.decode(parseApplyPatch(patchText));
+    return { applied, warnings: this.#strategy.dropUnknownFields(applied, options.fieldValidation) };
+  }
+
+  /**
+   * Server-side apply of a configuration already cut to what `subresource` may own. Only the main
+   * resource creates a missing object; the scale subresource writes through the main strategy.
+   */
   async #apply(
     namespace: string | undefined,
     name: string,
-    patchText: string,
+    applied: T,
     options: PatchOptions,
-    target: WriteTarget,
+    subresource: Subresource,
   ): Promise<WriteResult<T>> {
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(patchText);
-    } catch (error) {
-      throw badRequest(`error decoding YAML: ${(error as Error).message}`);
-    }
-    const applied = this.#strategy.decode(parsed);
-    const warnings = this.#strategy.dropUnknownFields(applied, options.fieldValidation);
-    ensureNamespaceMatches(applied.metadata, this.#scope(namespace));
-    ensureNameMatches(applied.metadata, name, this.#scope(namespace));
-    this.#strategy.trimAppliedConfiguration(applied, target);
+    const target: WriteTarget = subresource === 'status' ? 'status' : 'main';
     const merge = (live: T | undefined) =>
       applyConfiguration({
         live,
         applied: structuredClone(applied),
         manager: options.fieldManager!,
         force: options.force ?? false,
-        ...(target === 'status' ? { subresource: 'status' } : {}),
+        ...(subresource !== 'main' ? { subresource } : {}),
         apiVersion: this.#strategy.apiVersion,
         time: rfc3339Seconds(this.#clock()),
         schema: this.declaration.schema,
@@ -475,13 +500,13 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     for (let attempt = 1; ; attempt++) {
       const key = this.#key(namespace, name);
       const current = await this.#call(name, () => this.#storage.get(key));
-      if (!current && target === 'main') {
+      if (!current && subresource === 'main') {
         if (applied.metadata.resourceVersion) throw notFound(this.#resource, name);
         const object = merge(undefined);
         delete object.metadata.resourceVersion;
         try {
           const created = await this.#createObject(namespace, object, options, () => {});
-          return { object: created.object, warnings: [...warnings, ...created.warnings], created: true };
+          return { ...created, created: true };
         } catch (error) {
           // Someone created it meanwhile: apply to theirs.
           if (error instanceof ApiError && error.reason === 'AlreadyExists' && attempt < MAX_RACE_RETRIES) continue;
@@ -496,7 +521,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
         }
         return this.#strategy.prepareForUpdate(object, existing, target);
       });
-      return { object: written.object, warnings: [...warnings, ...written.warnings], created: false };
+      return { ...written, created: false };
     }
   }
 
@@ -544,6 +569,107 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
         if (!isLostRace(error) || attempt >= MAX_RACE_RETRIES) throw this.#fail(error, name);
       }
     }
+  }
+
+  // ---- scale ----------------------------------------------------------------------------------------
+
+  #scaleMapping(): ScaleSubresource {
+    const mapping = this.declaration.scaleSubresource;
+    if (!mapping) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    return mapping;
+  }
+
+  async getScale(namespace: string | undefined, name: string): Promise<Scale> {
+    const mapping = this.#scaleMapping();
+    return readScale(await this.get(namespace, name), mapping);
+  }
+
+  async updateScale(namespace: string | undefined, name: string, body: unknown, options: WriteOptions): Promise<WriteResult<Scale>> {
+    validateWriteOptions('UpdateOptions', options);
+    const mapping = this.#scaleMapping();
+    const { scale, warnings } = decodeScale(body, options.fieldValidation);
+    ensureNamespaceMatches(scale.metadata, this.#scope(namespace));
+    ensureNameMatches(scale.metadata, name, this.#scope(namespace));
+    const written = await this.#writeScale(namespace, name, options, mapping, () => scale);
+    return { ...written, warnings: [...warnings, ...written.warnings] };
+  }
+
+  async patchScale(
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patchText: string,
+    options: PatchOptions,
+  ): Promise<WriteResult<Scale>> {
+    validatePatchOptions(type, options);
+    const mapping = this.#scaleMapping();
+    if (type === 'apply') return this.#applyScale(namespace, name, patchText, options, mapping);
+    let warnings: string[] = [];
+    const written = await this.#writeScale(namespace, name, options, mapping, (current) => {
+      const document = scaleJson(current);
+      const decoded = decodeScale(
+        type === 'json' ? applyJsonPatch(document, patchText) : applyMergePatch(document, patchText),
+        options.fieldValidation,
+      );
+      warnings = decoded.warnings;
+      ensureNameMatches(decoded.scale.metadata, name, this.#scope(namespace));
+      return decoded.scale;
+    });
+    return { ...written, warnings: [...warnings, ...written.warnings] };
+  }
+
+  /**
+   * The read-modify-write of a Scale: `change` turns the object's Scale into the requested one,
+   * whose spec.replicas (and resourceVersion, as a precondition) is all that reaches the object.
+   */
+  async #writeScale(
+    namespace: string | undefined,
+    name: string,
+    options: WriteOptions,
+    mapping: ScaleSubresource,
+    change: (current: Scale) => Scale,
+  ): Promise<WriteResult<Scale>> {
+    const manager = fieldManagerOf(options);
+    const written = await this.#write(namespace, name, options, async (existing) => {
+      const scale = change(scaleToPatch(existing, mapping));
+      this.#checkPrecondition(scale.metadata.resourceVersion, existing, name);
+      const next = this.#strategy.prepareForUpdate(withScaledReplicas(existing, scale, mapping), existing, 'main');
+      this.#managedFields(existing, next, manager, 'scale');
+      return next;
+    });
+    return { object: scaleOf(written.object, mapping), warnings: written.warnings, created: false };
+  }
+
+  /**
+   * Server-side apply of a Scale: its spec.replicas becomes an apply configuration of the object
+   * holding only the mapped field, owned by the manager under the `scale` subresource.
+   */
+  async #applyScale(
+    namespace: string | undefined,
+    name: string,
+    patchText: string,
+    options: PatchOptions,
+    mapping: ScaleSubresource,
+  ): Promise<WriteResult<Scale>> {
+    const { scale, warnings } = decodeScale(requireScaleKind(parseApplyPatch(patchText)), options.fieldValidation);
+    ensureNamespaceMatches(scale.metadata, this.#scope(namespace));
+    ensureNameMatches(scale.metadata, name, this.#scope(namespace));
+    const { namespace: scaleNamespace, resourceVersion } = scale.metadata;
+    const skeleton = {
+      apiVersion: this.#strategy.apiVersion,
+      kind: this.declaration.kind,
+      metadata: { name, ...(scaleNamespace ? { namespace: scaleNamespace } : {}), ...(resourceVersion ? { resourceVersion } : {}) },
+    } as T;
+    const applied = scale.spec.replicas === undefined ? skeleton : withScaledReplicas(skeleton, scale, mapping);
+    const written = await this.#apply(namespace, name, applied, options, 'scale');
+    return { object: scaleOf(written.object, mapping), warnings: [...warnings, ...written.warnings], created: false };
+  }
+
+  /** A resourceVersion a write names must be the stored one (409 otherwise); none means unconditional. */
+  #checkPrecondition(requested: string | undefined, existing: T, name: string): void {
+    if (!requested || requested === existing.metadata.resourceVersion) return;
+    parseResourceVersion(requested);
+    throw conflict(this.#resource, name, OBJECT_MODIFIED);
   }
 
   // ---- delete ---------------------------------------------------------------------------------------

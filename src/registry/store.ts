@@ -2,6 +2,7 @@
 // controllers both use it in-process; neither touches storage directly.
 import type { CustomSubresource, PrinterColumn, ResourceDeclaration } from '../apis/declaration.ts';
 import type { JsonObject, KubeList, KubeObject, Status, UserInfo } from '../apis/meta.ts';
+import type { Scale } from '../apis/scale.ts';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
@@ -107,6 +108,15 @@ export interface ResourceStore<T extends KubeObject = KubeObject> {
     options: PatchOptions & { target?: WriteTarget },
   ): Promise<WriteResult<T>>;
   delete(namespace: string | undefined, name: string, options: DeleteOptions): Promise<DeleteResult<T>>;
+  /**
+   * The `scale` subresource (404 unless the kind declares one): the object as an autoscaling/v1
+   * Scale. Writes take a Scale, change only the declared spec replicas field (a spec change: the
+   * generation grows) and answer the Scale of the written object; a resourceVersion in the Scale
+   * is a precondition, as on any update.
+   */
+  getScale(namespace: string | undefined, name: string): Promise<Scale>;
+  updateScale(namespace: string | undefined, name: string, scale: unknown, options: WriteOptions): Promise<WriteResult<Scale>>;
+  patchScale(namespace: string | undefined, name: string, type: PatchType, patch: string, options: PatchOptions): Promise<WriteResult<Scale>>;
   deleteCollection(request: ListRequest, options: DeleteOptions): Promise<KubeList<T>>;
   watch(request: WatchRequest, onEvent: (event: WatchEvent) => void): Promise<WatchSubscription>;
 }

@@ -14,25 +14,9 @@ import {
   validateObjectMeta,
   validateObjectMetaUpdate,
 } from './object-meta.ts';
+import { OBJECT_META_FIELDS } from './object-meta-fields.ts';
+import { validateScaleFields } from './scale.ts';
 import type { FieldValidation, WriteTarget } from './store.ts';
-
-const OBJECT_META_FIELDS = new Set([
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-]);
 
 const STRING_META_FIELDS = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp'];
 
@@ -180,6 +164,7 @@ export class WriteStrategy<T extends KubeObject = KubeObject> {
     return [
       ...validateObjectMeta(object.metadata, this.#metaRules),
       ...validateAgainstSchema(this.declaration.schema, withoutMetadata(object)),
+      ...this.#validateScale(object),
       ...this.declaration.validateCreate(object),
     ];
   }
@@ -188,8 +173,15 @@ export class WriteStrategy<T extends KubeObject = KubeObject> {
     return [
       ...validateObjectMetaUpdate(object.metadata, old.metadata, this.#metaRules),
       ...validateAgainstSchema(this.declaration.schema, withoutMetadata(object)),
+      ...this.#validateScale(object),
       ...this.declaration.validateUpdate(object, old),
     ];
+  }
+
+  /** A kind with a scale subresource keeps its mapped fields readable as a Scale, whatever the write. */
+  #validateScale(object: T): FieldError[] {
+    const mapping = this.declaration.scaleSubresource;
+    return mapping ? validateScaleFields(object, mapping) : [];
   }
 }
 
