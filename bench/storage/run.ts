@@ -47,11 +47,14 @@ interface DriverResult {
   list: Summary;
   /** Every object in pages of 500, as clients page through a large collection. */
   listPaged: Summary;
-  /** From the start of a write to the watch event for it arriving. */
+  /** From the start of a write to the watch event for it arriving, on the replica that wrote. */
   watch: Summary;
+  /** The same, for a watch on a second instance of the driver (another replica of the server). */
+  watchReplica: Summary;
 }
 
 interface Backend {
+  /** A Storage on the backend; every call opens another instance on the same key space (a replica). */
   open(): Promise<Storage>;
   stop(): Promise<void>;
 }
@@ -92,8 +95,9 @@ const progress = (line: string): void => {
 async function startBackends(only: readonly DriverName[]): Promise<Map<DriverName, Backend>> {
   const backends = new Map<DriverName, Backend>();
   if (only.includes('memory')) {
+    const datastore = new MemoryDatastore({ historyLimit: 1_000_000 });
     backends.set('memory', {
-      open: async () => new MemoryStorage(new MemoryDatastore({ historyLimit: 1_000_000 })),
+      open: async () => new MemoryStorage(datastore),
       stop: async () => undefined,
     });
   }
@@ -194,7 +198,7 @@ async function timedRepeat(times: number, operation: () => Promise<unknown>): Pr
   return summarize(latencies);
 }
 
-async function measure(name: DriverName, store: Storage, options: Options): Promise<DriverResult> {
+async function measure(name: DriverName, store: Storage, replica: Storage, options: Options): Promise<DriverResult> {
   const key = (index: number) => `/bench/tenantcontrolplanes/ns-${index % 10}/tcp-${String(index).padStart(6, '0')}`;
 
   progress(`${name}: create ${options.count} objects`);
@@ -229,30 +233,40 @@ async function measure(name: DriverName, store: Storage, options: Options): Prom
     if (seen !== options.count) throw new Error(`${name}: paged through ${seen} of ${options.count}`);
   });
 
-  progress(`${name}: watch latency over ${options.watchEvents} writes`);
+  progress(`${name}: watch latency over ${options.watchEvents} writes, same replica and another`);
+  const watch = await watchLatency(store, store, '/bench/watched/', options.watchEvents);
+  const watchReplica = await watchLatency(store, replica, '/bench/watched-elsewhere/', options.watchEvents);
+  return { create, get, list, listPaged, watch, watchReplica };
+}
+
+/** Writes on `writer` one at a time; each time, how long until `watcher`'s watch delivers the write. */
+async function watchLatency(writer: Storage, watcher: Storage, prefix: string, writes: number): Promise<Summary> {
   const waiting = new Map<number, () => void>();
   const arrived = new Set<number>();
-  const onEvent = (event: StorageWatchEvent) => {
-    arrived.add(event.modRevision);
-    waiting.get(event.modRevision)?.();
-  };
   let failure: Error | undefined;
-  const watch = await store.watch(
-    { prefix: '/bench/watched/', afterRevision: await store.currentRevision() },
-    { onEvent, onError: (error) => (failure = error) },
+  const watch = await watcher.watch(
+    { prefix, afterRevision: await watcher.currentRevision() },
+    {
+      onEvent: (event: StorageWatchEvent) => {
+        arrived.add(event.modRevision);
+        waiting.get(event.modRevision)?.();
+      },
+      onError: (error) => (failure = error),
+    },
   );
+  const key = `${prefix}object`;
   const latencies: number[] = [];
-  let current = await store.create('/bench/watched/object', objectBytes('watched'));
+  let current = await writer.create(key, objectBytes(key));
   await waitForEvent(current.modRevision, waiting, arrived);
-  for (let i = 0; i < options.watchEvents; i++) {
+  for (let i = 0; i < writes; i++) {
     if (failure) throw failure;
     const begin = performance.now();
-    current = await store.update('/bench/watched/object', objectBytes(`watched ${i}`), current.modRevision);
+    current = await writer.update(key, objectBytes(`${key} ${i}`), current.modRevision);
     await waitForEvent(current.modRevision, waiting, arrived);
     latencies.push(performance.now() - begin);
   }
   watch.close();
-  return { create, get, list, listPaged, watch: summarize(latencies) };
+  return summarize(latencies);
 }
 
 function waitForEvent(revision: number, waiting: Map<number, () => void>, arrived: Set<number>): Promise<void> {
@@ -274,7 +288,8 @@ const METRICS: { key: keyof DriverResult; label: string }[] = [
   { key: 'get', label: 'get' },
   { key: 'list', label: 'list all' },
   { key: 'listPaged', label: 'list in pages of 500' },
-  { key: 'watch', label: 'watch (write → event)' },
+  { key: 'watch', label: 'watch, same replica (write → event)' },
+  { key: 'watchReplica', label: 'watch, other replica (write → event)' },
 ];
 
 function formatMs(value: number): string {
@@ -333,10 +348,11 @@ async function main(): Promise<void> {
   try {
     for (const name of options.only) {
       const store = await backends.get(name)!.open();
+      const replica = await backends.get(name)!.open();
       try {
-        results.set(name, await measure(name, store, options));
+        results.set(name, await measure(name, store, replica, options));
       } finally {
-        await store.close();
+        await Promise.all([store.close(), replica.close()]);
         await backends.get(name)!.stop();
       }
     }
