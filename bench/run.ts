@@ -16,6 +16,7 @@ import { installCustomResourceDefinition, removeCustomResourceDefinition } from 
 import { figure, formatTable, notMeasured, type Figure } from './lib/figures.ts';
 import { UsageRecorder, type ProcessRole } from './lib/usage.ts';
 import { usageFigures } from './lib/usage-figures.ts';
+import { runControlPlanes } from './sections/control-planes.ts';
 import { runReads } from './sections/reads.ts';
 import { runStorage } from './sections/storage.ts';
 import { runWatch } from './sections/watch.ts';
@@ -26,6 +27,7 @@ const SECTIONS: Record<string, { figure: string; run: (ctx: BenchContext) => Pro
   writes: { figure: '2 writes', run: runWrites },
   watch: { figure: '3 watch', run: runWatch },
   storage: { figure: '4 storage', run: runStorage },
+  'control-planes': { figure: '5 control planes', run: runControlPlanes },
 };
 
 const RESULTS = join(import.meta.dirname, 'results/latest.json');
