@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { HttpClient, type Target } from './http-client.ts';
+import { ADMIN_KUBECONFIG, CLUSTER_DIR } from '../../test/e2e/support/cluster.ts';
 import { pidFromFile, pidsWithEnvironment } from './process-usage.ts';
 
-export const CLUSTER_DIR = join(import.meta.dirname, '../../.cache/cluster');
-export const ADMIN_KUBECONFIG = join(CLUSTER_DIR, 'admin.kubeconfig');
+// One definition of where the cluster lives (KAMAJI_CACHE_DIR or .cache), shared with the e2e suite.
+export { ADMIN_KUBECONFIG, BIN_DIR, CLUSTER_DIR } from '../../test/e2e/support/cluster.ts';
+
 const KAMAJI_NAMESPACE = 'kamaji-system';
 const KAMAJI_SERVICE = 'tenancy-apiserver';
 const KAMAJI_APISERVICE = 'v1alpha1.tenancy.kamaji.io';

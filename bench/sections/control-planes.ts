@@ -27,12 +27,12 @@ import {
   schedulerKubeconfigSpec,
 } from '../../src/controllers/tenantcontrolplane/kubeconfigs.ts';
 import { ensureNamespace } from '../lib/api-sides.ts';
-import { CLUSTER_DIR } from '../lib/cluster.ts';
+import { BIN_DIR } from '../lib/cluster.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { claimed, figure, measured, notMeasured } from '../lib/figures.ts';
 
 const SECTION = '5 control planes';
-const KUBEADM = join(CLUSTER_DIR, '../bin/kubeadm');
+const KUBEADM = join(BIN_DIR, 'kubeadm');
 const RUNNER = join(import.meta.dirname, '../lib/control-plane-runner.ts');
 const MIB = 1024 * 1024;
 const ORIGINAL = 'the original Kamaji (its published figure, as quoted in issue 6)';
