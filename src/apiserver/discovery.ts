@@ -1,12 +1,14 @@
 // Discovery documents, derived from the resource declarations and the subresource handlers that
 // are actually wired: the legacy APIGroupList/APIGroup/APIResourceList and aggregated discovery v2.
 // Every entry, subresources included, carries a kind: client-go drops entries without one.
+import { scaleGroupVersionKind } from '../apis/scale.ts';
 import type { RegisteredResource } from '../registry/store.ts';
 import { parseAccept } from './negotiation.ts';
 import { customSubresourceVerbs } from './served-resources.ts';
 
 export const RESOURCE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 export const STATUS_VERBS = ['get', 'patch', 'update'];
+export const SCALE_VERBS = ['get', 'patch', 'update'];
 export const AGGREGATED_DISCOVERY_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export interface GroupVersion {
@@ -61,6 +63,9 @@ export function apiResourceList(resources: readonly RegisteredResource[], { grou
     const status = d.statusSubresource
       ? [{ name: `${d.plural}/status`, singularName: '', namespaced, kind: d.kind, verbs: STATUS_VERBS }]
       : [];
+    const scale = d.scaleSubresource
+      ? [{ name: `${d.plural}/scale`, singularName: '', namespaced, ...scaleGroupVersionKind, verbs: SCALE_VERBS }]
+      : [];
     const custom = d.customSubresources
       .map((sub) => ({ sub, verbs: customSubresourceVerbs(resource, sub.name) }))
       .filter(({ verbs }) => verbs.length > 0)
@@ -73,7 +78,7 @@ export function apiResourceList(resources: readonly RegisteredResource[], { grou
         kind: sub.kind,
         verbs,
       }));
-    return [main, ...status, ...custom];
+    return [main, ...status, ...scale, ...custom];
   });
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources: entries };
 }
@@ -101,6 +106,7 @@ export function aggregatedDiscovery(resources: readonly RegisteredResource[]) {
               const responseKind = { group, version, kind: d.kind };
               const subresources = [
                 ...(d.statusSubresource ? [{ subresource: 'status', responseKind, verbs: STATUS_VERBS }] : []),
+                ...(d.scaleSubresource ? [{ subresource: 'scale', responseKind: { ...scaleGroupVersionKind }, verbs: SCALE_VERBS }] : []),
                 ...d.customSubresources
                   .map((sub) => ({ sub, verbs: customSubresourceVerbs(resource, sub.name) }))
                   .filter(({ verbs }) => verbs.length > 0)

@@ -99,6 +99,9 @@ export class ResourceHandler {
     if (info.subresource === 'status' && resource.declaration.statusSubresource) {
       return this.#status(request, resource, method, pathName);
     }
+    if (info.subresource === 'scale' && resource.declaration.scaleSubresource) {
+      return this.#scale(request, resource, method, pathName);
+    }
     const handler = resource.subresources.get(info.subresource);
     if (handler) return this.#custom(request, resource, handler, method, pathName);
     throw pathNotFound();
@@ -231,6 +234,32 @@ export class ResourceHandler {
       default:
         throw methodNotAllowed();
     }
+  }
+
+  /** The object as an autoscaling/v1 Scale; a Table of it has the kind's columns, as a CRD's does. */
+  async #scale(request: ResourceRequest, resource: RegisteredResource, method: string | undefined, name: string): Promise<void> {
+    const { query, req, res, user } = request;
+    const namespace = this.#namespace(request);
+    const r = representation(request, OBJECT_ENDPOINT, resource);
+    let result: WriteResult;
+    switch (method) {
+      case 'GET':
+        return writeObject(res, 200, representObject(await resource.store.getScale(namespace, name), r), r.output.format);
+      case 'PUT': {
+        const body = decodeObjectBody(req.headers['content-type'], await readBody(req));
+        const options = writeOptionsFrom('UpdateOptions', query, user, req.headers['user-agent']);
+        result = await resource.store.updateScale(namespace, name, body, options);
+        break;
+      }
+      case 'PATCH': {
+        const { type, patch } = decodePatchBody(req.headers['content-type'], await readBody(req));
+        result = await resource.store.patchScale(namespace, name, type, patch, patchOptionsFrom(query, user, req.headers['user-agent']));
+        break;
+      }
+      default:
+        throw methodNotAllowed();
+    }
+    writeObject(res, 200, representObject(result.object, r), r.output.format, warningHeaders(result));
   }
 
   async #update(request: ResourceRequest, resource: RegisteredResource, name: string, target: 'main' | 'status'): Promise<void> {

@@ -38,6 +38,15 @@ describe('legacy discovery', () => {
       },
       { name: 'tenantcontrolplanes/status', singularName: '', namespaced: true, kind: 'TenantControlPlane', verbs: ['get', 'patch', 'update'] },
       {
+        name: 'tenantcontrolplanes/scale',
+        singularName: '',
+        namespaced: true,
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+        verbs: ['get', 'patch', 'update'],
+      },
+      {
         name: 'tenantcontrolplanes/kubeconfig',
         singularName: '',
         namespaced: true,
@@ -107,6 +116,7 @@ describe('aggregated discovery', () => {
     });
     expect(tcp.subresources.map((s: { subresource: string; verbs: string[] }) => [s.subresource, s.verbs])).toEqual([
       ['status', ['get', 'patch', 'update']],
+      ['scale', ['get', 'patch', 'update']],
       ['kubeconfig', ['get']],
       ['join', ['create']],
     ]);

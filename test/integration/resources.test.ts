@@ -287,7 +287,7 @@ describe('URL space', () => {
   });
   it('answers 404 for unknown resources and subresources, 405 for unsupported verbs', async () => {
     expect((await call(`${G}/namespaces/x/widgets`)).json()).toMatchObject({ reason: 'NotFound', message: 'the server could not find the requested resource' });
-    expect((await call(`${tcps('c1')}/prod/scale`)).status).toBe(404);
+    expect((await call(`${tcps('c1')}/prod/logs`)).status).toBe(404);
     const put = await call(tcps('c1'), { method: 'PUT', body: {} });
     expect(put.status).toBe(405);
     expect(put.json()).toMatchObject({ reason: 'MethodNotAllowed', code: 405 });

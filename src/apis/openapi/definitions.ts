@@ -1,9 +1,12 @@
-// All definitions one document carries: our kinds and the meta/v1 types they use.
+// All definitions one document carries: our kinds and the meta/v1 (and, with a scale
+// subresource, autoscaling/v1) types they use.
 import type { ResourceDeclaration } from '../declaration.ts';
 import { kindDefinitions } from './kinds.ts';
 import { metaDefinitions } from './meta-definitions.ts';
+import { scaleDefinitions } from './scale-definitions.ts';
 import type { OpenAPISchema } from './schema-object.ts';
 
 export function allDefinitions(declarations: readonly ResourceDeclaration[]): Record<string, OpenAPISchema> {
-  return Object.assign({}, structuredClone(metaDefinitions), ...declarations.map(kindDefinitions));
+  const scale = declarations.some((d) => d.scaleSubresource) ? structuredClone(scaleDefinitions) : {};
+  return Object.assign({}, structuredClone(metaDefinitions), scale, ...declarations.map(kindDefinitions));
 }

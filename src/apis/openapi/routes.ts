@@ -1,8 +1,10 @@
 // Every HTTP operation a declaration serves, in the version-neutral form both documents render:
-// the collection and item paths, /status, and the custom subresources (kubeconfig, join).
+// the collection and item paths, /status, /scale, and the custom subresources (kubeconfig, join).
 import type { ResourceDeclaration } from '../declaration.ts';
+import { scaleGroupVersionKind } from '../scale.ts';
 import { metaNames } from './meta-definitions.ts';
 import { definitionName, operationId } from './names.ts';
+import { scaleNames } from './scale-definitions.ts';
 import type { Action } from './parameters.ts';
 import type { GroupVersionKind } from './schema-object.ts';
 
@@ -80,6 +82,7 @@ export function routesFor(declaration: ResourceDeclaration): Route[] {
     }),
   );
   if (declaration.statusSubresource) routes.push(...mainAndStatus('status'));
+  if (declaration.scaleSubresource) routes.push(...scale());
 
   for (const subresource of declaration.customSubresources) {
     const returned = definitionName(group, version, subresource.kind);
@@ -103,6 +106,28 @@ export function routesFor(declaration: ResourceDeclaration): Route[] {
     }
   }
   return routes;
+
+  /** GET, PUT and PATCH of the object as an autoscaling/v1 Scale, tagged with that kind as kube tags deployments/scale. */
+  function scale(): Route[] {
+    const path = `${item}/scale`;
+    const options = { subresource: 'scale' };
+    const scaleGvk = { ...scaleGroupVersionKind };
+    const written = { ...ok(scaleNames.scale), '201': { description: 'Created', definition: scaleNames.scale } };
+    return [
+      route({
+        path, method: 'get', action: 'get', gvk: scaleGvk, pathParameters: itemParameters, operationId: operationId(declaration, 'read', options),
+        description: `read scale of the specified ${kind}`, responses: ok(scaleNames.scale),
+      }),
+      route({
+        path, method: 'put', action: 'put', gvk: scaleGvk, pathParameters: itemParameters, operationId: operationId(declaration, 'replace', options),
+        description: `replace scale of the specified ${kind}`, body: { definition: scaleNames.scale, required: true }, responses: written,
+      }),
+      route({
+        path, method: 'patch', action: 'patch', gvk: scaleGvk, pathParameters: itemParameters, operationId: operationId(declaration, 'patch', options),
+        description: `partially update scale of the specified ${kind}`, body: { definition: metaNames.patch, required: true }, responses: written,
+      }),
+    ];
+  }
 
   /** GET, PUT and PATCH of the object itself ('') or of its status. */
   function mainAndStatus(subresource: '' | 'status'): Route[] {

@@ -71,6 +71,9 @@ describe.each([
         'get namespaces/{namespace}/tenantcontrolplanes/{name}/status get',
         'put namespaces/{namespace}/tenantcontrolplanes/{name}/status put',
         'patch namespaces/{namespace}/tenantcontrolplanes/{name}/status patch',
+        'get namespaces/{namespace}/tenantcontrolplanes/{name}/scale get',
+        'put namespaces/{namespace}/tenantcontrolplanes/{name}/scale put',
+        'patch namespaces/{namespace}/tenantcontrolplanes/{name}/scale patch',
         'get namespaces/{namespace}/tenantcontrolplanes/{name}/kubeconfig get',
         'post namespaces/{namespace}/tenantcontrolplanes/{name}/join post',
         'get datastores list',
@@ -91,6 +94,11 @@ describe.each([
     for (const [path, method, op] of operations(document)) {
       expect(op['x-kubernetes-action'], `${method} ${path}`).toBeTypeOf('string');
       const gvk = obj(op['x-kubernetes-group-version-kind']);
+      if (path.endsWith('/scale')) {
+        expect(gvk, `${method} ${path}`).toEqual({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
+        expect(op['operationId']).toMatch(/^(read|replace|patch)TenancyKamajiIoV1alpha1NamespacedTenantControlPlaneScale$/);
+        continue;
+      }
       expect(gvk['group']).toBe('tenancy.kamaji.io');
       expect(gvk['version']).toBe('v1alpha1');
       const expectedKind = path.endsWith('/kubeconfig')
@@ -107,7 +115,7 @@ describe.each([
 
   test('PATCH accepts JSON patch, merge patch and apply, never strategic merge patch', () => {
     const patches = operations(document).filter(([, method]) => method === 'patch');
-    expect(patches).toHaveLength(4);
+    expect(patches).toHaveLength(5);
     for (const [, , op] of patches) {
       const accepted = 'consumes' in op ? (op['consumes'] as string[]) : Object.keys(obj(obj(op['requestBody'])['content']));
       expect([...accepted].sort()).toEqual(['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json']);
