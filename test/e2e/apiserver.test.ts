@@ -460,3 +460,47 @@ describe.skipIf(!clusterAvailable)('direct callers: serving certificate, TokenRe
     expect(allowed.text).toMatch(/storage_request_duration_seconds_count\{operation="[a-zA-Z]+",result="ok"\} [1-9]/);
   });
 });
+
+describe.skipIf(!clusterAvailable)('the scale subresource through kube-apiserver', () => {
+  let ns: TestNamespace;
+  beforeAll(async () => {
+    ns = await newNamespace('e2e-scale');
+  });
+  afterAll(() => ns?.delete());
+
+  it('kubectl scale, get --raw, get and patch --subresource=scale', async () => {
+    await kubectl(['apply', '-f', '-'], { input: manifest('scaled', ns.name, 2) });
+    const created = await jsonOf(['get', 'tcp', 'scaled', '-n', ns.name]);
+
+    const scaled = await kubectl(['scale', 'tcp', 'scaled', '-n', ns.name, '--replicas=3']);
+    expect(scaled.stdout.trim()).toBe('tenantcontrolplane.tenancy.kamaji.io/scaled scaled');
+    const after = await jsonOf(['get', 'tcp', 'scaled', '-n', ns.name, '--show-managed-fields']);
+    expect(after.spec.controlPlane.deployment.replicas).toBe(3);
+    expect(after.metadata.generation).toBe(created.metadata.generation + 1);
+    expect(after.metadata.managedFields).toContainEqual(
+      expect.objectContaining({ manager: 'kubectl', operation: 'Update', subresource: 'scale', apiVersion: 'tenancy.kamaji.io/v1alpha1' }),
+    );
+
+    const raw = JSON.parse((await kubectl(['get', '--raw', `/apis/tenancy.kamaji.io/v1alpha1/namespaces/${ns.name}/tenantcontrolplanes/scaled/scale`])).stdout);
+    expect(raw).toMatchObject({
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name: 'scaled', namespace: ns.name, uid: created.metadata.uid, creationTimestamp: created.metadata.creationTimestamp },
+      spec: { replicas: 3 },
+    });
+    expect(raw.status.replicas).toBeTypeOf('number');
+
+    // --current-replicas makes kubectl read the Scale and write it back with PUT, resourceVersion included.
+    const conditional = await kubectl(['scale', 'tcp', 'scaled', '-n', ns.name, '--current-replicas=3', '--replicas=1']);
+    expect(conditional.stdout.trim()).toBe('tenantcontrolplane.tenancy.kamaji.io/scaled scaled');
+    const refused = kubectlStatus(['scale', 'tcp', 'scaled', '-n', ns.name, '--current-replicas=3', '--replicas=2']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('Expected replicas to be 3, was 1');
+
+    const table = (await kubectl(['get', 'tcp', 'scaled', '-n', ns.name, '--subresource=scale'])).stdout;
+    expect(table.split('\n')[1]).toMatch(/^scaled\s/);
+    await kubectl(['patch', 'tcp', 'scaled', '-n', ns.name, '--subresource=scale', '--type=merge', '-p', '{"spec":{"replicas":2}}']);
+    expect((await jsonOf(['get', 'tcp', 'scaled', '-n', ns.name, '--subresource=scale'])).spec.replicas).toBe(2);
+    expect((await jsonOf(['get', 'tcp', 'scaled', '-n', ns.name])).spec.controlPlane.deployment.replicas).toBe(2);
+  });
+});
