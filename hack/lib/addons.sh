@@ -66,9 +66,11 @@ deploy_kamaji() {
     log "    deploy/apiservice or src/main.ts does not exist yet: Kamaji-TS not deployed"; return
   fi
   write_kamaji_overlay
+  local existed=false
+  kubectl_admin -n kamaji-system get deployment/tenancy-apiserver >/dev/null 2>&1 && existed=true
   kubectl_admin apply -k "$CLUSTER_DIR/deploy" >/dev/null
   # A rebuilt image under the same tag is picked up only by new pods.
-  if [[ "${KAMAJI_IMAGE_CHANGED:-false}" == true ]]; then
+  if $existed && [[ "${KAMAJI_IMAGE_CHANGED:-false}" == true ]]; then
     kubectl_admin -n kamaji-system rollout restart deployment/tenancy-apiserver >/dev/null
   fi
   if ! kubectl_admin -n kamaji-system rollout status deployment/tenancy-apiserver --timeout=300s ||
