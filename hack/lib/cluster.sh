@@ -84,11 +84,27 @@ take_over_machine() {
       log "    a cluster started with cache $owner runs here: stopping it first"
       KAMAJI_CACHE_DIR="$owner" bash "$REPO_ROOT/hack/cluster-down.sh"
     else
-      die "a cluster started with cache $owner runs here, and its records are gone: stop it by hand"
+      log "    a cluster started with cache $owner (records gone) is here: stopping what runs in netns $NETNS"
+      stop_orphaned_cluster
     fi
   fi
   mkdir -p "$RUN_DIR"
   echo "$CACHE_DIR" > "$RUN_DIR/owner"
+}
+
+# Without PID records, the kernel's are used: the processes in the node's network namespace
+# (every component and containerd's shims) and those in kubelet's pod cgroups.
+stop_orphaned_cluster() {
+  local pid
+  if ip netns list | grep -qw "^$NETNS"; then
+    for pid in $(ip netns pids "$NETNS"); do kill -9 "$pid" 2>/dev/null || true; done
+  fi
+  kill_recorded_leftovers
+  sleep 1
+  unmount_below "$RUN_DIR"
+  remove_pod_cgroups
+  teardown_network
+  rm -rf "$RUN_DIR"
 }
 
 # ---------------------------------------------------------------- network
