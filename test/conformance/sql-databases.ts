@@ -266,15 +266,15 @@ export interface Kine {
   stop(): Promise<void>;
 }
 
-/** Starts kine in front of `datastoreEndpoint` and waits until it answers etcd requests. */
-export async function startKine(datastoreEndpoint: string): Promise<Kine> {
+/** Starts kine in front of `datastoreEndpoint` (with `args` added) and waits until it answers etcd requests. */
+export async function startKine(datastoreEndpoint: string, args: readonly string[] = []): Promise<Kine> {
   const binary = join(BIN_DIR, 'kine');
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run 'bash hack/build.sh kine'`);
   const port = await freePort('127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     binary,
-    ['--endpoint', datastoreEndpoint, '--listen-address', `127.0.0.1:${port}`, '--metrics-bind-address', '0'],
+    ['--endpoint', datastoreEndpoint, '--listen-address', `127.0.0.1:${port}`, '--metrics-bind-address', '0', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
