@@ -114,6 +114,26 @@ async function main() {
     progress(`idle: reading memory and CPU for ${idleSeconds} s`);
     await usage.measure('idle', 'none', () => new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000)));
 
+    // Written after every section, so a long run stopped half-way still leaves what it measured.
+    const writeResults = (complete: boolean) => {
+      const result = {
+        complete,
+        date: started.toISOString(),
+        durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+        quick: options.quick,
+        sections: options.only,
+        command: `npm run bench --${options.quick ? ' --quick' : ''}${options.only.length < Object.keys(SECTIONS).length ? ` --only=${options.only.join(',')}` : ''}`,
+        machine: machine(),
+        versions,
+        ratio: 'Kamaji-TS median / peer median; see `better` for which way wins',
+        figures: complete ? figures : [...figures, ...usageFigures(usage.loads)],
+        loads: usage.loads,
+      };
+      mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+      writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
+      return result;
+    };
+
     for (const name of options.only) {
       const section = SECTIONS[name]!;
       progress(`section ${section.figure}`);
@@ -126,24 +146,12 @@ async function main() {
           figure({ section: section.figure, name: 'section failed', unit: '-', better: 'lower', kamajiTs: notMeasured(reason), peer: notMeasured(reason), peerLabel: '-' }),
         );
       }
+      writeResults(false);
     }
     figures.push(...usageFigures(usage.loads));
     await removeCustomResourceDefinition(cluster.admin, tenantControlPlaneDeclaration);
 
-    const result = {
-      date: started.toISOString(),
-      durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
-      quick: options.quick,
-      sections: options.only,
-      command: `npm run bench --${options.quick ? ' --quick' : ''}${options.only.length < Object.keys(SECTIONS).length ? ` --only=${options.only.join(',')}` : ''}`,
-      machine: machine(),
-      versions,
-      ratio: 'Kamaji-TS median / peer median; see `better` for which way wins',
-      figures,
-      loads: usage.loads,
-    };
-    mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-    writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
+    const result = writeResults(true);
     const m = result.machine;
     process.stdout.write(
       `\nKamaji-TS ${versions.kamajiTs} vs peers, ${started.toISOString()}, ${m.cores} cores (${m.cpuModel}), ` +
