@@ -56,8 +56,11 @@ export async function openPostgresStorage(config: PostgresStorageConfig): Promis
 }
 
 function clientConfig(resolved: ResolvedSqlConfig): pg.ClientConfig {
+  const url = new URL(resolved.url.href);
+  // pg lets TLS settings in the URL override the ones given beside it: with a CA given, the URL's go.
+  if (resolved.tls !== undefined) for (const param of ['sslmode', 'sslrootcert', 'sslcert', 'sslkey']) url.searchParams.delete(param);
   const config: pg.ClientConfig = {
-    connectionString: resolved.url.href,
+    connectionString: url.href,
     application_name: 'kamaji-ts',
     // Our statements are small index lookups; PostgreSQL's JIT would compile them whenever its row
     // estimates are off (a young table has no statistics) and spend 10+ ms doing it. A replica that
