@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { tenantControlPlaneDeclaration } from '../src/apis/index.ts';
 import { apiSide } from './lib/api-sides.ts';
 import { openCluster, type Cluster } from './lib/cluster.ts';
-import type { BenchContext } from './lib/context.ts';
+import type { BenchContext, ClusterSides } from './lib/context.ts';
 import { progressPrinter } from './lib/context.ts';
 import { installCustomResourceDefinition, removeCustomResourceDefinition } from './lib/crd-peer.ts';
 import { figure, formatTable, notMeasured, type Figure } from './lib/figures.ts';
@@ -61,8 +61,42 @@ function gitCommit(): string {
   }
 }
 
-async function processSet(cluster: Cluster) {
+/**
+ * Checks the management cluster, installs the CRD peer, and picks the replica for straight calls.
+ * A cluster that is not up leaves the sections that need it to say so; the others still run.
+ */
+async function connect(progress: (message: string) => void) {
+  const versions: Record<string, string | number> = { node: process.version, kamajiTs: gitCommit() };
+  let cluster: Cluster | undefined;
+  try {
+    cluster = openCluster();
+    await cluster.admin.request('/readyz');
+    const replicas = await cluster.replicas();
+    const directReplica = replicas[0];
+    if (!directReplica) throw new Error('no ready Kamaji-TS replica behind kamaji-system/tenancy-apiserver');
+    versions.kubeApiserver = (await cluster.admin.json<{ gitVersion: string }>('/version')).gitVersion;
+    versions.kamajiTsReplicas = replicas.length;
+    progress(`installing the CRD peer ${tenantControlPlaneDeclaration.plural}.bench.kamaji.io from the same declaration`);
+    await installCustomResourceDefinition(cluster.admin, tenantControlPlaneDeclaration);
+    const sides: ClusterSides = {
+      cluster,
+      aggregated: apiSide('aggregated', cluster.admin),
+      direct: apiSide('direct', directReplica.client),
+      crd: apiSide('crd', cluster.admin),
+      directReplica,
+    };
+    return { sides, unavailable: undefined, versions };
+  } catch (error) {
+    const unavailable = `${error instanceof Error ? error.message : String(error)} (npm run cluster:status; npm run cluster:up)`;
+    progress(`the management cluster is not available, its sections will say so: ${unavailable}`);
+    cluster?.close();
+    return { sides: undefined, unavailable, versions };
+  }
+}
+
+async function processSet(cluster: Cluster | undefined) {
   const pids = new Map<number, ProcessRole>();
+  if (!cluster) return { pids };
   for (const replica of await cluster.replicas()) if (replica.pid) pids.set(replica.pid, 'replica');
   const add = (pid: number | undefined, role: ProcessRole) => pid && pids.set(pid, role);
   add(cluster.kubeApiserverPid(), 'kubeApiserver');
@@ -75,34 +109,19 @@ async function main() {
   const options = parseOptions();
   const progress = progressPrinter();
   const started = new Date();
-  const cluster = openCluster();
   const figures: Figure[] = [];
+  let sides: ClusterSides | undefined;
   try {
-    progress(`checking the management cluster (${options.quick ? 'quick' : 'full'} run: ${options.only.join(', ')})`);
-    await cluster.admin.request('/readyz').catch((error: unknown) => {
-      throw new Error(`the management cluster does not answer (npm run cluster:status / cluster:up): ${String(error)}`);
-    });
-    const replicas = await cluster.replicas();
-    const directReplica = replicas[0];
-    if (!directReplica) throw new Error('no ready Kamaji-TS replica behind kamaji-system/tenancy-apiserver (npm run cluster:status)');
-    const versions = {
-      node: process.version,
-      kamajiTs: gitCommit(),
-      kubeApiserver: (await cluster.admin.json<{ gitVersion: string }>('/version')).gitVersion,
-      kamajiTsReplicas: replicas.length,
-    };
-    progress(`installing the CRD peer ${tenantControlPlaneDeclaration.plural}.bench.kamaji.io from the same declaration`);
-    await installCustomResourceDefinition(cluster.admin, tenantControlPlaneDeclaration);
-
-    const usage = new UsageRecorder(() => processSet(cluster));
+    progress(`${options.quick ? 'quick' : 'full'} run: ${options.only.join(', ')}`);
+    const connection = await connect(progress);
+    sides = connection.sides;
+    const { unavailable, versions } = connection;
+    const usage = new UsageRecorder(() => processSet(sides?.cluster));
     const ctx: BenchContext = {
       quick: options.quick,
       runId: `${Date.now().toString(36).slice(-5)}${randomBytes(2).toString('hex')}`,
-      cluster,
-      aggregated: apiSide('aggregated', cluster.admin),
-      direct: apiSide('direct', directReplica.client),
-      crd: apiSide('crd', cluster.admin),
-      directReplica,
+      sides,
+      ...(unavailable ? { clusterUnavailable: unavailable } : {}),
       usage,
       progress,
       add: (f) => {
@@ -149,17 +168,17 @@ async function main() {
       writeResults(false);
     }
     figures.push(...usageFigures(usage.loads));
-    await removeCustomResourceDefinition(cluster.admin, tenantControlPlaneDeclaration);
+    if (sides) await removeCustomResourceDefinition(sides.cluster.admin, tenantControlPlaneDeclaration);
 
     const result = writeResults(true);
     const m = result.machine;
     process.stdout.write(
       `\nKamaji-TS ${versions.kamajiTs} vs peers, ${started.toISOString()}, ${m.cores} cores (${m.cpuModel}), ` +
-        `${Math.round(m.memoryBytes / 2 ** 30)} GiB, kube-apiserver ${versions.kubeApiserver}, Node ${versions.node}\n\n${formatTable(figures)}\n\n` +
+        `${Math.round(m.memoryBytes / 2 ** 30)} GiB, kube-apiserver ${versions.kubeApiserver ?? 'not reached'}, Node ${versions.node}\n\n${formatTable(figures)}\n\n` +
         `written to ${RESULTS}\n`,
     );
   } finally {
-    cluster.close();
+    sides?.cluster.close();
   }
 }
 

@@ -5,16 +5,24 @@ import type { Cluster, Replica } from './cluster.ts';
 import type { Figure } from './figures.ts';
 import type { UsageRecorder } from './usage.ts';
 
-export interface BenchContext {
-  quick: boolean;
-  /** Short and unique per run: names of namespaces and objects carry it. */
-  runId: string;
+/** The management cluster and the three ways to reach a TenantControlPlane in it. */
+export interface ClusterSides {
   cluster: Cluster;
   aggregated: ApiSide;
   direct: ApiSide;
   crd: ApiSide;
   /** The replica `direct` talks to. */
   directReplica: Replica;
+}
+
+export interface BenchContext {
+  quick: boolean;
+  /** Short and unique per run: names of namespaces and objects carry it. */
+  runId: string;
+  /** Undefined when the management cluster is not up; sections that need it report why. */
+  sides: ClusterSides | undefined;
+  /** Why `sides` is undefined. */
+  clusterUnavailable?: string;
   usage: UsageRecorder;
   progress(message: string): void;
   add(figure: Figure): void;
@@ -27,4 +35,10 @@ export function progressPrinter(write: (line: string) => void = (line) => proces
     const seconds = Math.floor((performance.now() - started) / 1000);
     write(`[${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}] ${message}`);
   };
+}
+
+/** The cluster sides, or an error that becomes the section's "not measured" reason. */
+export function requireCluster(ctx: BenchContext): ClusterSides {
+  if (!ctx.sides) throw new Error(`the management cluster is not available: ${ctx.clusterUnavailable ?? 'unknown'}`);
+  return ctx.sides;
 }

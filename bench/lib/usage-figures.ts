@@ -2,7 +2,7 @@
 // kube-apiserver that serves the CRD peer, and the CPU time the whole serving path spent on the same
 // work — Kamaji-TS's replicas, the kube-apiserver that proxies to them and their etcd, against the
 // kube-apiserver and etcd that serve the CRD.
-import { figure, measured, notMeasured, type Figure } from './figures.ts';
+import { figure, measured, notMeasured, type Figure, type Side } from './figures.ts';
 import type { LoadUsage, ProcessRole } from './usage.ts';
 
 const MIB = 1024 * 1024;
@@ -28,6 +28,9 @@ function total(loads: readonly LoadUsage[]): Totals | undefined {
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+const NOT_FOUND = notMeasured('the process was not found in /proc (cluster down or restarting)');
+/** RSS in MiB; zero means no process of that role was read. */
+const rss = (bytes: number): Side => (bytes > 0 ? measured([bytes / MIB]) : NOT_FOUND);
 
 export function usageFigures(loads: readonly LoadUsage[]): Figure[] {
   const figures: Figure[] = [];
@@ -39,8 +42,8 @@ export function usageFigures(loads: readonly LoadUsage[]): Figure[] {
         name: 'idle: RSS of one Kamaji-TS replica',
         unit: 'MiB',
         better: 'lower',
-        kamajiTs: measured([idle.peakReplicaRssBytes / MIB]),
-        peer: measured([idle.peakKubeApiserverRssBytes / MIB]),
+        kamajiTs: rss(idle.peakReplicaRssBytes),
+        peer: rss(idle.peakKubeApiserverRssBytes),
         peerLabel: 'kube-apiserver (serves every kind)',
       }),
       figure({
@@ -48,8 +51,8 @@ export function usageFigures(loads: readonly LoadUsage[]): Figure[] {
         name: 'idle: CPU of the Kamaji-TS replicas',
         unit: 'cores',
         better: 'lower',
-        kamajiTs: measured([idle.cpuSeconds.replica / idle.wallSeconds]),
-        peer: measured([idle.cpuSeconds.kubeApiserver / idle.wallSeconds]),
+        kamajiTs: idle.peakReplicaRssBytes > 0 ? measured([idle.cpuSeconds.replica / idle.wallSeconds]) : NOT_FOUND,
+        peer: idle.peakKubeApiserverRssBytes > 0 ? measured([idle.cpuSeconds.kubeApiserver / idle.wallSeconds]) : NOT_FOUND,
         peerLabel: 'kube-apiserver (serves every kind)',
       }),
     );
@@ -65,8 +68,8 @@ export function usageFigures(loads: readonly LoadUsage[]): Figure[] {
         name: `${name}: peak RSS of one Kamaji-TS replica`,
         unit: 'MiB',
         better: 'lower',
-        kamajiTs: ours ? measured([ours.peakReplicaRssBytes / MIB]) : missing,
-        peer: theirs ? measured([theirs.peakKubeApiserverRssBytes / MIB]) : missing,
+        kamajiTs: ours ? rss(ours.peakReplicaRssBytes) : missing,
+        peer: theirs ? rss(theirs.peakKubeApiserverRssBytes) : missing,
         peerLabel: 'kube-apiserver serving the CRD',
       }),
     );

@@ -28,7 +28,7 @@ import {
 } from '../../src/controllers/tenantcontrolplane/kubeconfigs.ts';
 import { ensureNamespace } from '../lib/api-sides.ts';
 import { BIN_DIR } from '../lib/cluster.ts';
-import type { BenchContext } from '../lib/context.ts';
+import { requireCluster, type BenchContext } from '../lib/context.ts';
 import { claimed, figure, measured, notMeasured } from '../lib/figures.ts';
 
 const SECTION = '5 control planes';
@@ -168,12 +168,13 @@ function runRunner(ctx: BenchContext, args: string[]): Promise<RunnerResult> {
 }
 
 async function inNamespace<T>(ctx: BenchContext, name: string, work: (namespace: string) => Promise<T>): Promise<T> {
+  const { cluster } = requireCluster(ctx);
   const namespace = `bench-${name}-${ctx.runId}`;
-  await ensureNamespace(ctx.cluster.admin, namespace);
+  await ensureNamespace(cluster.admin, namespace);
   try {
     return await work(namespace);
   } finally {
-    await ctx.cluster.admin.request(`/api/v1/namespaces/${namespace}`, { method: 'DELETE' }).catch(() => undefined);
+    await cluster.admin.request(`/api/v1/namespaces/${namespace}`, { method: 'DELETE' }).catch(() => undefined);
   }
 }
 

@@ -3,7 +3,7 @@
 // pages (limit=500 and continue). Kamaji-TS through the aggregator and straight to a replica,
 // against the same objects as a CRD on the same kube-apiserver.
 import { createMany, ensureNamespace, removeNamespace, type ApiSide } from '../lib/api-sides.ts';
-import type { BenchContext } from '../lib/context.ts';
+import { requireCluster, type BenchContext } from '../lib/context.ts';
 import { addComparisons, sampleSides } from '../lib/sampling.ts';
 
 /** What kubectl 1.33 sends for `kubectl get` with human-readable output. */
@@ -47,13 +47,14 @@ async function countAll(side: ApiSide): Promise<number> {
 }
 
 export async function runReads(ctx: BenchContext): Promise<void> {
+  const api = requireCluster(ctx);
   const sizes = ctx.quick ? [100, 1000] : [100, 1000, 10_000];
   const getSamples = ctx.quick ? 200 : 1000;
   const listSamples = (size: number) => (size <= 100 ? (ctx.quick ? 40 : 100) : size <= 1000 ? (ctx.quick ? 12 : 30) : 8);
   const namespace = `bench-reads-${ctx.runId}`;
-  const writers = [ctx.aggregated, ctx.crd];
-  const readers = [ctx.aggregated, ctx.direct, ctx.crd];
-  await ensureNamespace(ctx.cluster.admin, namespace);
+  const writers = [api.aggregated, api.crd];
+  const readers = [api.aggregated, api.direct, api.crd];
+  await ensureNamespace(api.cluster.admin, namespace);
   try {
     let existing = 0;
     for (const size of sizes) {
@@ -85,6 +86,6 @@ export async function runReads(ctx: BenchContext): Promise<void> {
     }
   } finally {
     ctx.progress('reads: deleting the objects');
-    await removeNamespace(ctx.cluster.admin, writers, namespace);
+    await removeNamespace(api.cluster.admin, writers, namespace);
   }
 }

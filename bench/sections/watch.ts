@@ -3,7 +3,7 @@
 // by a marker in the raw stream, without parsing, so the client's own cost stays small and equal on
 // both sides.
 import { benchTenantControlPlane, boundedAll, ensureNamespace, removeNamespace, type ApiSide } from '../lib/api-sides.ts';
-import type { BenchContext } from '../lib/context.ts';
+import { requireCluster, type BenchContext } from '../lib/context.ts';
 import { figure, measured, notMeasured } from '../lib/figures.ts';
 import { HttpClient } from '../lib/http-client.ts';
 
@@ -116,21 +116,22 @@ async function throughput(side: ApiSide, namespace: string, watcherCount: number
 }
 
 export async function runWatch(ctx: BenchContext): Promise<void> {
+  const api = requireCluster(ctx);
   const watcherCounts = ctx.quick ? [1, 100] : [1, 100, 1000];
   const writes = ctx.quick ? 20 : 50;
   const namespace = `bench-watch-${ctx.runId}`;
-  await ensureNamespace(ctx.cluster.admin, namespace);
+  await ensureNamespace(api.cluster.admin, namespace);
   try {
     for (const count of watcherCounts) {
       const results = new Map<ApiSide, { latencies: number[]; missed: number }>();
-      for (const side of [ctx.aggregated, ctx.direct, ctx.crd]) {
+      for (const side of [api.aggregated, api.direct, api.crd]) {
         ctx.progress(`watch: ${count} watcher(s), ${writes} writes, ${side.label}`);
         const run = () => latencyAt(side, namespace, count, writes);
         results.set(side, side.key === 'direct' ? await run() : await ctx.usage.measure(`watch, ${count} watchers`, side.key === 'crd' ? 'peer' : 'kamaji', run));
         await side.client.request(side.object(namespace, `target-${side.key}`), { method: 'DELETE' });
       }
-      const peer = results.get(ctx.crd)!;
-      for (const side of [ctx.aggregated, ctx.direct]) {
+      const peer = results.get(api.crd)!;
+      for (const side of [api.aggregated, api.direct]) {
         const ours = results.get(side)!;
         ctx.add(
           figure({
@@ -140,7 +141,7 @@ export async function runWatch(ctx: BenchContext): Promise<void> {
             better: 'lower',
             kamajiTs: ours.latencies.length > 0 ? measured(ours.latencies) : notMeasured('no event arrived'),
             peer: peer.latencies.length > 0 ? measured(peer.latencies) : notMeasured('no event arrived'),
-            peerLabel: ctx.crd.label,
+            peerLabel: api.crd.label,
             note: `${writes} writes; events not received within ${EVENT_TIMEOUT_MS / 1000} s: Kamaji-TS ${ours.missed}, peer ${peer.missed}`,
           }),
         );
@@ -151,12 +152,12 @@ export async function runWatch(ctx: BenchContext): Promise<void> {
     const writers = 8;
     const seconds = ctx.quick ? 10 : 30;
     const rates = new Map<ApiSide, Awaited<ReturnType<typeof throughput>>>();
-    for (const side of [ctx.direct, ctx.crd]) {
+    for (const side of [api.direct, api.crd]) {
       ctx.progress(`watch: events per second, ${writers} writers, ${watchers} watchers, ${seconds} s, ${side.label}`);
       rates.set(side, await ctx.usage.measure('watch throughput', side.key === 'crd' ? 'peer' : 'kamaji', () => throughput(side, namespace, watchers, writers, seconds)));
     }
-    const ours = rates.get(ctx.direct)!;
-    const theirs = rates.get(ctx.crd)!;
+    const ours = rates.get(api.direct)!;
+    const theirs = rates.get(api.crd)!;
     const note = `writes accepted: Kamaji-TS ${Math.round(ours.writesPerSecond)}/s, peer ${Math.round(theirs.writesPerSecond)}/s; watchers still behind after the drain: Kamaji-TS ${ours.lagging}, peer ${theirs.lagging}`;
     ctx.add(
       figure({
@@ -184,6 +185,6 @@ export async function runWatch(ctx: BenchContext): Promise<void> {
     );
   } finally {
     ctx.progress('watch: deleting the objects');
-    await removeNamespace(ctx.cluster.admin, [ctx.aggregated, ctx.crd], namespace);
+    await removeNamespace(api.cluster.admin, [api.aggregated, api.crd], namespace);
   }
 }

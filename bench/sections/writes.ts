@@ -1,7 +1,7 @@
 // Figure 2: writes. create, update (PUT), merge patch, server-side apply and delete, each sample on
 // an object of its own made for it, through the aggregator, straight to a replica, and on the CRD.
 import { benchTenantControlPlane, boundedAll, ensureNamespace, removeNamespace, type ApiSide } from '../lib/api-sides.ts';
-import type { BenchContext } from '../lib/context.ts';
+import { requireCluster, type BenchContext } from '../lib/context.ts';
 import { addComparisons, sampleSides } from '../lib/sampling.ts';
 
 const SECTION = '2 writes';
@@ -26,10 +26,11 @@ async function makePool(ctx: BenchContext, sides: readonly ApiSide[], namespace:
 }
 
 export async function runWrites(ctx: BenchContext): Promise<void> {
+  const api = requireCluster(ctx);
   const samples = ctx.quick ? 40 : 200;
-  const sides = [ctx.aggregated, ctx.direct, ctx.crd];
+  const sides = [api.aggregated, api.direct, api.crd];
   const namespace = `bench-writes-${ctx.runId}`;
-  await ensureNamespace(ctx.cluster.admin, namespace);
+  await ensureNamespace(api.cluster.admin, namespace);
   try {
     ctx.progress(`writes: create, ${samples} samples per side`);
     const created = await sampleSides(ctx, 'writes', sides, samples, (side, index) =>
@@ -81,6 +82,6 @@ export async function runWrites(ctx: BenchContext): Promise<void> {
     addComparisons(ctx, SECTION, 'delete', deleted);
   } finally {
     ctx.progress('writes: deleting the objects');
-    await removeNamespace(ctx.cluster.admin, [ctx.aggregated, ctx.crd], namespace);
+    await removeNamespace(api.cluster.admin, [api.aggregated, api.crd], namespace);
   }
 }

@@ -28,8 +28,18 @@ describe('usageFigures', () => {
   });
 
   test('idle CPU is cores: CPU seconds over wall seconds', () => {
-    const figures = usageFigures([load({ load: 'idle', side: 'none', wallSeconds: 10, cpuSeconds: { replica: 0.5, kubeApiserver: 2, etcd: 0, kamajiEtcd: 0 } })]);
+    const figures = usageFigures([
+      load({ load: 'idle', side: 'none', wallSeconds: 10, cpuSeconds: { replica: 0.5, kubeApiserver: 2, etcd: 0, kamajiEtcd: 0 }, peakReplicaRssBytes: MIB, peakKubeApiserverRssBytes: MIB }),
+    ]);
     expect(figures.find((f) => f.name === 'idle: CPU of the Kamaji-TS replicas')).toMatchObject({ kamajiTs: { summary: { median: 0.05 } }, peer: { summary: { median: 0.2 } } });
+  });
+
+  test('no process found (cluster down) is not measured, never zero', () => {
+    const figures = usageFigures([load({ load: 'idle', side: 'none' })]);
+    for (const f of figures) {
+      expect(f.kamajiTs.kind).toBe('not-measured');
+      expect(f.peer.kind).toBe('not-measured');
+    }
   });
 
   test('a load that ran on one side only says so instead of inventing the other', () => {
