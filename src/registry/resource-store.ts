@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import type { DefaultingContext, ResourceDeclaration, ScaleSubresource } from '../apis/declaration.ts';
 import type { JsonValue, KubeList, KubeObject } from '../apis/meta.ts';
-import { type Scale, scaleApiVersion } from '../apis/scale.ts';
+import type { Scale } from '../apis/scale.ts';
 import { KeyExistsError, KeyNotFoundError, RevisionConflictError } from '../storage/errors.ts';
 import { guaranteedUpdate } from '../storage/guaranteed-update.ts';
 import type { Storage, StoredValue } from '../storage/storage.ts';
@@ -33,7 +33,7 @@ import {
   validateListOptions,
   waitForRevision,
 } from './resource-version.ts';
-import { decodeScale, readScale, scaleJson, scaleOf, scaleToPatch, withScaledReplicas } from './scale.ts';
+import { decodeScale, decodeScaleApplyConfiguration, readScale, scaleJson, scaleOf, scaleToPatch, withScaledReplicas } from './scale.ts';
 import { objectFilter } from './selectors.ts';
 import { toApiError } from './storage-errors.ts';
 import type {
@@ -100,16 +100,6 @@ function parseApplyPatch(patchText: string): unknown {
   } catch (error) {
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
-}
-
-/** An apply configuration names its kind, as kube's apply patcher insists. */
-function requireScaleKind(configuration: unknown): unknown {
-  const { apiVersion, kind } = (configuration ?? {}) as { apiVersion?: unknown; kind?: unknown };
-  if (apiVersion !== scaleApiVersion) {
-    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(apiVersion ?? '')}, expected: ${scaleApiVersion}`);
-  }
-  if (kind !== 'Scale') throw badRequest(`Incorrect kind specified in apply patch. Specified patch kind: ${String(kind ?? '')}, expected: Scale`);
-  return configuration;
 }
 
 function isLostRace(error: unknown): boolean {
@@ -438,7 +428,8 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     const target = options.target ?? 'main';
     this.#requireTarget(target);
     if (type === 'apply') {
-      const { applied, warnings } = this.#decodeApplied(patchText, options);
+      const applied = this.#strategy.decode(parseApplyPatch(patchText));
+      const warnings = this.#strategy.dropUnknownFields(applied, options.fieldValidation);
       ensureNamespaceMatches(applied.metadata, this.#scope(namespace));
       ensureNameMatches(applied.metadata, name, this.#scope(namespace));
       this.#strategy.trimAppliedConfiguration(applied, target);
@@ -466,11 +457,6 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     const requested = object.metadata.resourceVersion;
     if (requested === undefined || requested === '') object.metadata.resourceVersion = existing.metadata.resourceVersion!;
     else this.#checkPrecondition(requested, existing, name);
-  }
-
-  #decodeApplied(patchText: string, options: PatchOptions): { applied: T; warnings: string[] } {
-    const applied = this.#strategy.decode(parseApplyPatch(patchText));
-    return { applied, warnings: this.#strategy.dropUnknownFields(applied, options.fieldValidation) };
   }
 
   /**
@@ -651,7 +637,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     options: PatchOptions,
     mapping: ScaleSubresource,
   ): Promise<WriteResult<Scale>> {
-    const { scale, warnings } = decodeScale(requireScaleKind(parseApplyPatch(patchText)), options.fieldValidation);
+    const { scale, warnings } = decodeScaleApplyConfiguration(parseApplyPatch(patchText), options.fieldValidation);
     ensureNamespaceMatches(scale.metadata, this.#scope(namespace));
     ensureNameMatches(scale.metadata, name, this.#scope(namespace));
     const { namespace: scaleNamespace, resourceVersion } = scale.metadata;

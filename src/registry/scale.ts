@@ -3,8 +3,9 @@
 // seen as an autoscaling/v1 Scale, a Scale written back as its spec replicas field, and the checks
 // every write of such a kind gets on the mapped fields.
 import type { ScaleSubresource } from '../apis/declaration.ts';
-import type { FieldError, JsonValue, KubeObject, ObjectMeta } from '../apis/meta.ts';
+import type { FieldError, JsonObject, JsonValue, KubeObject, ObjectMeta } from '../apis/meta.ts';
 import { type Scale, scaleApiVersion, scaleGroupVersionKind } from '../apis/scale.ts';
+import { isJsonObject as isObject } from '../apis/schema/json.ts';
 import { badRequest, internalError } from './errors.ts';
 import { OBJECT_META_FIELDS } from './object-meta-fields.ts';
 import type { FieldValidation } from './store.ts';
@@ -21,10 +22,6 @@ export const MISSING_SPEC_REPLICAS = INT32_MIN;
 /** `.spec.a.b` → ['spec', 'a', 'b'], as kube splits these paths (no array notation). */
 function segmentsOf(path: string): string[] {
   return path.replace(/^\./, '').split('.');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The value at `path`, undefined when a level is missing. */
@@ -108,7 +105,7 @@ export function withScaledReplicas<T extends KubeObject>(object: T, scale: Scale
   }
   const next = structuredClone(object);
   const segments = segmentsOf(mapping.specReplicasPath);
-  let parent: Record<string, unknown> = next;
+  let parent = next as unknown as JsonObject;
   for (const segment of segments.slice(0, -1)) {
     const child = parent[segment];
     if (child !== undefined && child !== null && !isObject(child)) {
@@ -196,6 +193,18 @@ export function decodeScale(body: unknown, fieldValidation: FieldValidation = 'W
   const messages = unknown.map((path) => `unknown field ${JSON.stringify(path)}`);
   if (fieldValidation === 'Strict') throw badRequest(`strict decoding error: ${messages.join(', ')}`);
   return { scale, warnings: messages };
+}
+
+/** A server-side apply configuration of a Scale: it must name its kind, as kube's apply patcher insists. */
+export function decodeScaleApplyConfiguration(configuration: unknown, fieldValidation?: FieldValidation): { scale: Scale; warnings: string[] } {
+  const { apiVersion, kind } = (isObject(configuration) ? configuration : {}) as { apiVersion?: unknown; kind?: unknown };
+  if (apiVersion !== scaleApiVersion) {
+    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(apiVersion ?? '')}, expected: ${scaleApiVersion}`);
+  }
+  if (kind !== scaleGroupVersionKind.kind) {
+    throw badRequest(`Incorrect kind specified in apply patch. Specified patch kind: ${String(kind ?? '')}, expected: ${scaleGroupVersionKind.kind}`);
+  }
+  return decodeScale(configuration, fieldValidation);
 }
 
 /** The Scale as JSON, for patching. */
