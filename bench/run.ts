@@ -175,6 +175,7 @@ async function main() {
     process.stdout.write(
       `\nKamaji-TS ${versions.kamajiTs} vs peers, ${started.toISOString()}, ${m.cores} cores (${m.cpuModel}), ` +
         `${Math.round(m.memoryBytes / 2 ** 30)} GiB, kube-apiserver ${versions.kubeApiserver ?? 'not reached'}, Node ${versions.node}\n\n${formatTable(figures)}\n\n` +
+        `notes:\n${figures.filter((f) => f.note).map((f) => `  ${f.section}: ${f.name}: ${f.note}`).join('\n')}\n\n` +
         `written to ${RESULTS}\n`,
     );
   } finally {

@@ -3,6 +3,15 @@
 import type { ApiSide } from './api-sides.ts';
 import type { BenchContext } from './context.ts';
 import { figure, measured } from './figures.ts';
+import { breakdown, describeBreakdown, parseHistogramTotals, type Breakdown } from './server-metrics.ts';
+
+export interface Sampled {
+  samples: Map<ApiSide, number[]>;
+  /** Where the replica spent the straight requests, from its /metrics. */
+  direct?: Breakdown;
+}
+
+const scrape = async (side: ApiSide) => parseHistogramTotals((await side.client.request('/metrics')).text);
 
 /**
  * Times `call` `samples` times on each side. Half the samples run in one order of sides and half in
@@ -15,8 +24,10 @@ export async function sampleSides(
   sides: readonly ApiSide[],
   samples: number,
   call: (side: ApiSide, index: number) => Promise<unknown>,
-): Promise<Map<ApiSide, number[]>> {
+): Promise<Sampled> {
   const results = new Map<ApiSide, number[]>(sides.map((side) => [side, []]));
+  const direct = sides.find((side) => side.key === 'direct');
+  const before = direct ? await scrape(direct) : undefined;
   const half = Math.ceil(samples / 2);
   for (const [order, from, to] of [
     [sides, 0, half],
@@ -34,15 +45,18 @@ export async function sampleSides(
       else await ctx.usage.measure(load, side.key === 'crd' ? 'peer' : 'kamaji', run);
     }
   }
-  return results;
+  if (!direct || !before) return { samples: results };
+  return { samples: results, direct: breakdown(before, await scrape(direct), samples) };
 }
 
 /** One figure per Kamaji-TS side, each against the CRD peer's samples. */
-export function addComparisons(ctx: BenchContext, section: string, name: string, results: Map<ApiSide, number[]>, note?: string): void {
+export function addComparisons(ctx: BenchContext, section: string, name: string, sampled: Sampled, note?: string): void {
+  const results = sampled.samples;
   const peer = [...results.keys()].find((side) => side.key === 'crd');
   if (!peer) throw new Error('addComparisons: no CRD side sampled');
   for (const [side, samples] of results) {
     if (side === peer) continue;
+    const notes = [note, side.key === 'direct' && sampled.direct ? describeBreakdown(sampled.direct) : undefined].filter((n) => n !== undefined);
     ctx.add(
       figure({
         section,
@@ -52,7 +66,7 @@ export function addComparisons(ctx: BenchContext, section: string, name: string,
         kamajiTs: measured(samples),
         peer: measured(results.get(peer)!),
         peerLabel: peer.label,
-        ...(note ? { note } : {}),
+        ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
       }),
     );
   }
