@@ -18,11 +18,12 @@ const FORMATS = [
 ] as const;
 
 /** Reads every page of a cluster-wide list; the continue token is found without parsing the page. */
-export async function listAllPages(side: ApiSide, accept: string): Promise<void> {
+export async function listAllPages(side: ApiSide, accept: string, onPage?: (text: string) => void): Promise<void> {
   let token: string | undefined;
   do {
     const query = `limit=${KUBECTL_CHUNK_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
     const { text } = await side.client.request(`${side.collection()}?${query}`, { accept });
+    onPage?.(text);
     token = continueToken(text);
   } while (token);
 }
@@ -35,14 +36,7 @@ export function continueToken(listText: string): string | undefined {
 
 async function countAll(side: ApiSide): Promise<number> {
   let count = 0;
-  let token: string | undefined;
-  do {
-    const page = await side.client.json<{ items: unknown[]; metadata: { continue?: string } }>(
-      `${side.collection()}?limit=${KUBECTL_CHUNK_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`,
-    );
-    count += page.items.length;
-    token = page.metadata.continue || undefined;
-  } while (token);
+  await listAllPages(side, 'application/json', (text) => (count += (JSON.parse(text) as { items: unknown[] }).items.length));
   return count;
 }
 
