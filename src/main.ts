@@ -34,6 +34,16 @@ const FLAGS = {
   'etcd-cafile': { type: 'string' },
   'etcd-certfile': { type: 'string' },
   'etcd-keyfile': { type: 'string' },
+  // PostgreSQL and MySQL: the URL names the database; its password may come from a file instead of argv.
+  'storage-url': { type: 'string' },
+  'storage-url-file': { type: 'string' },
+  'storage-pool-size': { type: 'string', default: '10' },
+  'storage-ca-file': { type: 'string' },
+  'storage-cert-file': { type: 'string' },
+  'storage-key-file': { type: 'string' },
+  'storage-compaction-interval': { type: 'string', default: '5m' },
+  'storage-compaction-retain': { type: 'string', default: '1000' },
+  'storage-poll-interval': { type: 'string', default: '25ms' },
   'default-datastore': { type: 'string' },
   kubeconfig: { type: 'string' },
   'authentication-skip-lookup': { type: 'boolean', default: false },
@@ -64,10 +74,13 @@ export function parseFlags(argv: string[]) {
   return { ...values, port, shutdownDelaySeconds: parseDurationSeconds('shutdown-delay', values['shutdown-delay']), storageConfig: storageConfigOf(values) };
 }
 
-function storageConfigOf(values: { [K in keyof typeof FLAGS]?: string | boolean }): StorageConfig {
+type FlagValues = { [K in keyof typeof FLAGS]?: string | boolean };
+
+function storageConfigOf(values: FlagValues): StorageConfig {
   const driver = values.storage;
   if (driver === 'memory') return { driver: 'memory' };
-  if (driver !== 'etcd') throw new Error(`--storage: "${String(driver)}" is not supported: use etcd or memory`);
+  if (driver === 'postgres' || driver === 'mysql') return sqlStorageConfigOf(driver, values);
+  if (driver !== 'etcd') throw new Error(`--storage: "${String(driver)}" is not supported: use etcd, postgres, mysql or memory`);
   const endpoints = String(values['etcd-endpoints'] ?? '')
     .split(',')
     .map((e) => e.trim())
@@ -84,6 +97,33 @@ function storageConfigOf(values: { [K in keyof typeof FLAGS]?: string | boolean 
     prefix: String(values['etcd-prefix']),
     ...(ca ? { tls: { ca, ...(cert && key ? { cert, key } : {}) } } : {}),
   };
+}
+
+function positiveIntegerFlag(flag: keyof typeof FLAGS, value: string | boolean | undefined): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) throw new Error(`--${flag}: "${String(value)}" is not a positive integer`);
+  return number;
+}
+
+function sqlStorageConfigOf(driver: 'postgres' | 'mysql', values: FlagValues): StorageConfig {
+  const urlFile = values['storage-url-file'] as string | undefined;
+  const url = urlFile ? readFileSync(urlFile, 'utf8').trim() : (values['storage-url'] as string | undefined);
+  if (!url) throw new Error(`--storage-url (or --storage-url-file) is required with --storage=${driver}`);
+  const ca = values['storage-ca-file'] as string | undefined;
+  const cert = values['storage-cert-file'] as string | undefined;
+  const key = values['storage-key-file'] as string | undefined;
+  if (Boolean(cert) !== Boolean(key)) throw new Error('--storage-cert-file and --storage-key-file go together');
+  if (cert && !ca) throw new Error('--storage-cert-file needs --storage-ca-file');
+  const common = {
+    url,
+    poolSize: positiveIntegerFlag('storage-pool-size', values['storage-pool-size']),
+    compactIntervalMs: Math.round(parseDurationSeconds('storage-compaction-interval', String(values['storage-compaction-interval'])) * 1000),
+    compactRetainRevisions: positiveIntegerFlag('storage-compaction-retain', values['storage-compaction-retain']),
+    ...(ca ? { tls: { ca, ...(cert && key ? { cert, key } : {}) } } : {}),
+  };
+  if (driver === 'postgres') return { driver, ...common };
+  const pollIntervalMs = Math.round(parseDurationSeconds('storage-poll-interval', String(values['storage-poll-interval'])) * 1000);
+  return { driver, ...common, pollIntervalMs };
 }
 
 /** The serving certificate from files, or a self-signed one for local runs. */
@@ -132,7 +172,11 @@ async function main(): Promise<void> {
   const logger = pino({ level: flags['log-level'], base: { component: 'tenancy-apiserver' } });
   const metrics = new ApiServerMetrics();
 
-  const storage: Storage = instrumentStorage(await createStorage(flags.storageConfig), metrics.observeStorage);
+  const storageConfig: StorageConfig =
+    flags.storageConfig.driver === 'postgres' || flags.storageConfig.driver === 'mysql'
+      ? { ...flags.storageConfig, onBackgroundError: (what, error) => logger.error({ err: error, what }, 'storage background work failed') }
+      : flags.storageConfig;
+  const storage: Storage = instrumentStorage(await createStorage(storageConfig), metrics.observeStorage);
   const defaulting = flags['default-datastore'] ? { defaultDataStore: flags['default-datastore'] } : {};
   const registry = new Registry(
     allDeclarations.map((declaration) => ({ store: createResourceStore(declaration, storage, { defaulting, logger }) })),

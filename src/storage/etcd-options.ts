@@ -1,7 +1,7 @@
 // The etcd driver's settings: validation with messages naming the field, TLS material from PEM
 // text or files, and the etcd3 client options that make the driver safe and able to carry big
 // lists and watch batches.
-import { readFileSync } from 'node:fs';
+import { loadPem } from './pem.ts';
 import type { IOptions } from 'etcd3';
 
 export interface EtcdTlsConfig {
@@ -54,16 +54,6 @@ function validateEndpoint(endpoint: string, index: number): boolean {
   return url.protocol === 'https:';
 }
 
-/** PEM text is used as is; anything else is read as a file path. */
-function loadPem(value: string, field: string): Buffer {
-  if (value.includes('-----BEGIN ')) return Buffer.from(value);
-  try {
-    return readFileSync(value);
-  } catch (error) {
-    throw new Error(`etcd storage: tls.${field}: cannot read ${value}: ${(error as Error).message}`);
-  }
-}
-
 export function etcdClientOptions(options: EtcdStorageOptions): IOptions {
   if (!Array.isArray(options.endpoints) || options.endpoints.length === 0) {
     throw new Error('etcd storage: endpoints must list at least one etcd endpoint');
@@ -90,9 +80,9 @@ export function etcdClientOptions(options: EtcdStorageOptions): IOptions {
     },
     ...(tls && {
       credentials: {
-        rootCertificate: loadPem(tls.ca, 'ca'),
+        rootCertificate: loadPem(tls.ca, 'etcd storage: tls.ca'),
         ...(tls.cert !== undefined && tls.key !== undefined
-          ? { certChain: loadPem(tls.cert, 'cert'), privateKey: loadPem(tls.key, 'key') }
+          ? { certChain: loadPem(tls.cert, 'etcd storage: tls.cert'), privateKey: loadPem(tls.key, 'etcd storage: tls.key') }
           : {}),
       },
     }),

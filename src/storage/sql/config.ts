@@ -1,6 +1,6 @@
 // Options shared by the PostgreSQL and MySQL drivers, with their defaults and validation.
 
-import { readFileSync } from 'node:fs';
+import { loadPem } from '../pem.ts';
 import type { SqlLogStorageOptions } from './sql-log-storage.ts';
 
 export interface SqlTlsConfig {
@@ -60,9 +60,9 @@ export function resolveSqlConfig(driver: 'postgres' | 'mysql', config: SqlStorag
     throw new Error(`${driver} storage: tls.cert and tls.key must be given together`);
   }
   const tls = config.tls && {
-    ca: loadPem(driver, 'tls.ca', config.tls.ca),
-    ...(config.tls.cert !== undefined && { cert: loadPem(driver, 'tls.cert', config.tls.cert) }),
-    ...(config.tls.key !== undefined && { key: loadPem(driver, 'tls.key', config.tls.key) }),
+    ca: loadPem(config.tls.ca, `${driver} storage: tls.ca`),
+    ...(config.tls.cert !== undefined && { cert: loadPem(config.tls.cert, `${driver} storage: tls.cert`) }),
+    ...(config.tls.key !== undefined && { key: loadPem(config.tls.key, `${driver} storage: tls.key`) }),
   };
   const log: ResolvedSqlConfig['log'] = { compactIntervalMs, compactRetainRevisions };
   if (config.onBackgroundError !== undefined) log.onBackgroundError = config.onBackgroundError;
@@ -72,13 +72,4 @@ export function resolveSqlConfig(driver: 'postgres' | 'mysql', config: SqlStorag
 function positiveInteger(driver: string, field: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${driver} storage: ${field} must be a positive integer`);
   return value;
-}
-
-function loadPem(driver: string, field: string, value: string): Buffer {
-  if (value.includes('-----BEGIN ')) return Buffer.from(value);
-  try {
-    return readFileSync(value);
-  } catch {
-    throw new Error(`${driver} storage: ${field} is neither PEM text nor a readable file: ${value}`);
-  }
 }

@@ -47,7 +47,7 @@ describe('EtcdStorage options', () => {
   });
 
   it('names the TLS file it cannot read', () => {
-    expect(() => new EtcdStorage({ ...valid, tls: { ca: '/nonexistent/ca.crt' } })).toThrow(/tls\.ca: cannot read \/nonexistent\/ca\.crt/);
+    expect(() => new EtcdStorage({ ...valid, tls: { ca: '/nonexistent/ca.crt' } })).toThrow(/tls\.ca is neither PEM text nor a readable file: \/nonexistent\/ca\.crt/);
   });
 
   it('refuses an invalid prefix', () => {
