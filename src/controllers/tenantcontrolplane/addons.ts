@@ -5,9 +5,10 @@ import { stringify } from 'yaml';
 import type { TenantControlPlane } from '../../apis/index.ts';
 import { parseKubernetesVersion } from '../../apis/index.ts';
 import { clusterDomain, podCidrs } from './certificates.ts';
+import { TENANT_OBJECT_LABELS } from './names.ts';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
-const LABELS = { 'kamaji.clastix.io/project': 'kamaji' };
+const LABELS = TENANT_OBJECT_LABELS;
 
 /** The CoreDNS version kubeadm installs with each Kubernetes minor (kubeadm's constants.CoreDNSVersion). */
 const COREDNS_VERSIONS: Record<number, string> = { 30: 'v1.11.1', 31: 'v1.11.3', 32: 'v1.11.3', 33: 'v1.12.0' };

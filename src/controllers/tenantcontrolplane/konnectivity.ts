@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { konnectivityVersionFor, type TenantControlPlane } from '../../apis/index.ts';
 import { EGRESS_SELECTOR_FILE, KONNECTIVITY_SOCKET } from './deployment.ts';
 import { mergeFlags } from './flags.ts';
-import { egressSelectorConfigMapName, ownedMetadata } from './names.ts';
+import { TENANT_OBJECT_LABELS, egressSelectorConfigMapName, ownedMetadata } from './names.ts';
 import { konnectivityPort, type Endpoint } from './service.ts';
 
 export function egressSelectorConfiguration(): string {
@@ -44,7 +44,7 @@ export function konnectivityAgentObjects(tcp: TenantControlPlane, endpoint: Endp
   const konnectivity = tcp.spec.addons?.konnectivity;
   if (!konnectivity) return [];
   const agent = konnectivity.agent;
-  const labels = { 'k8s-app': KONNECTIVITY_AGENT, 'kamaji.clastix.io/project': 'kamaji' };
+  const labels = { ...TENANT_OBJECT_LABELS, 'k8s-app': KONNECTIVITY_AGENT };
   const host = tcp.spec.networkProfile?.advertiseAddress || endpoint.host;
   const port = konnectivityPort(tcp) ?? 8132;
   const args = mergeFlags({

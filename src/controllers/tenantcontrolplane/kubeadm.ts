@@ -10,13 +10,12 @@ import { parseKubernetesVersion } from '../../apis/index.ts';
 import { CLUSTER_ADMINS_GROUP, clusterDomain, podCidrs, serviceCidrs } from './certificates.ts';
 import { coreDNSObjects, kubeProxyObjects } from './addons.ts';
 import { konnectivityAgentObjects } from './konnectivity.ts';
+import { TENANT_OBJECT_LABELS } from './names.ts';
 import { formatEndpoint, type Endpoint } from './service.ts';
 
 export const BOOTSTRAPPERS_GROUP = 'system:bootstrappers:kubeadm:default-node-token';
 export const NODES_GROUP = 'system:nodes';
 const RBAC = 'rbac.authorization.k8s.io/v1';
-/** Labels on what we create in the tenant, so it can be told from the tenant's own objects. */
-const TENANT_LABELS = { 'kamaji.clastix.io/project': 'kamaji' };
 
 export class KubeletConfigurationPatchError extends Error {
   constructor(index: number, detail: string) {
@@ -30,32 +29,32 @@ const group = (name: string): Subject => ({ kind: 'Group', name });
 const user = (name: string): Subject => ({ kind: 'User', name });
 
 function configMap(namespace: string, name: string, data: Record<string, string>): KubernetesObject & { data: Record<string, string> } {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { ...TENANT_LABELS } }, data };
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { ...TENANT_OBJECT_LABELS } }, data };
 }
 
 function role(namespace: string, name: string, rules: object[]): KubernetesObject {
-  return { apiVersion: RBAC, kind: 'Role', metadata: { name, namespace, labels: { ...TENANT_LABELS } }, rules } as KubernetesObject;
+  return { apiVersion: RBAC, kind: 'Role', metadata: { name, namespace, labels: { ...TENANT_OBJECT_LABELS } }, rules } as KubernetesObject;
 }
 
 function roleBinding(namespace: string, name: string, roleName: string, subjects: Subject[]): KubernetesObject {
   return {
     apiVersion: RBAC,
     kind: 'RoleBinding',
-    metadata: { name, namespace, labels: { ...TENANT_LABELS } },
+    metadata: { name, namespace, labels: { ...TENANT_OBJECT_LABELS } },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
     subjects: subjects.map((subject) => ({ ...subject, apiGroup: 'rbac.authorization.k8s.io' })),
   } as KubernetesObject;
 }
 
 function clusterRole(name: string, rules: object[]): KubernetesObject {
-  return { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name, labels: { ...TENANT_LABELS } }, rules } as KubernetesObject;
+  return { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name, labels: { ...TENANT_OBJECT_LABELS } }, rules } as KubernetesObject;
 }
 
 function clusterRoleBinding(name: string, clusterRoleName: string, subjects: Subject[]): KubernetesObject {
   return {
     apiVersion: RBAC,
     kind: 'ClusterRoleBinding',
-    metadata: { name, labels: { ...TENANT_LABELS } },
+    metadata: { name, labels: { ...TENANT_OBJECT_LABELS } },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
     subjects: subjects.map((subject) => ({ ...subject, apiGroup: 'rbac.authorization.k8s.io' })),
   } as KubernetesObject;

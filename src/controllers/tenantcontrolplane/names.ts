@@ -12,6 +12,8 @@ export const ANNOTATION_CHECKSUM = 'kamaji.clastix.io/checksum';
 export const ANNOTATION_PAUSED = 'kamaji.clastix.io/paused';
 export const ANNOTATION_ROTATE = 'certs.kamaji.clastix.io/rotate';
 export const TCP_FINALIZER = 'finalizer.kamaji.clastix.io';
+/** On what the controllers create inside a tenant, to tell it from the tenant's own objects. */
+export const TENANT_OBJECT_LABELS: Readonly<Record<string, string>> = { [LABEL_PROJECT]: PROJECT };
 
 export const secretNames = {
   ca: 'ca',

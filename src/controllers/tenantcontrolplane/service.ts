@@ -3,7 +3,7 @@
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import type { TenantControlPlane } from '../../apis/index.ts';
 import { applyObject, readObject, type ObjectRef } from '../runtime/kube-client.ts';
-import { ownedMetadata } from './names.ts';
+import { LABEL_NAME, ownedMetadata } from './names.ts';
 import { StepWait, type PassContext } from './step.ts';
 
 export const API_SERVER_PORT_NAME = 'kube-apiserver';
@@ -58,7 +58,7 @@ export function buildService(tcp: TenantControlPlane): V1Service {
     },
     spec: {
       type,
-      selector: { 'kamaji.clastix.io/name': tcp.metadata.name ?? '' },
+      selector: { [LABEL_NAME]: tcp.metadata.name ?? '' },
       ports,
       ...(loadBalancer && network.loadBalancerClass ? { loadBalancerClass: network.loadBalancerClass } : {}),
       ...(loadBalancer && network.loadBalancerSourceRanges?.length
