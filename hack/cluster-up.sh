@@ -38,6 +38,7 @@ step "wait for node $NODE_NAME Ready" wait_until "node $NODE_NAME Ready" 180 nod
 
 step "deploy CoreDNS" deploy_coredns
 step "deploy Kamaji-TS (deploy/apiservice)" deploy_kamaji
+step "DataStore default (the Kamaji etcd)" create_default_datastore
 
 log "cluster up in $((SECONDS - started))s: node $NODE_NAME ($NODE_IP), API server https://$NODE_IP:$APISERVER_PORT"
 cat <<TEXT

@@ -86,3 +86,41 @@ wait_until_or_fail() {
   local deadline=$((SECONDS + $1)); shift
   until "$@" >/dev/null 2>&1; do ((SECONDS < deadline)) || return 1; sleep 1; done
 }
+
+# DataStore `default`: the Kamaji etcd, as Kamaji's own default DataStore. Its CA key lets
+# Kamaji-TS issue each tenant's etcd client certificate; the root client certificate is how it
+# connects itself. Both are Secrets in kamaji-system that the DataStore references.
+create_default_datastore() {
+  if ! apiservice_available; then log "    Kamaji-TS is not serving: DataStore default not created"; return; fi
+  kubectl_admin -n kamaji-system create secret generic kamaji-etcd-ca \
+    --from-file=ca.crt="$KAMAJI_ETCD_DIR/ca.crt" --from-file=ca.key="$KAMAJI_ETCD_DIR/ca.key" \
+    --dry-run=client -o yaml | kubectl_admin apply -f - >/dev/null
+  kubectl_admin -n kamaji-system create secret tls kamaji-etcd-root-client \
+    --cert="$KAMAJI_ETCD_DIR/root.crt" --key="$KAMAJI_ETCD_DIR/root.key" \
+    --dry-run=client -o yaml | kubectl_admin apply -f - >/dev/null
+  # Created once: a DataStore default that exists (perhaps changed on purpose) is kept as it is.
+  kubectl_admin get datastore default >/dev/null 2>&1 ||
+    kubectl_admin create -f - >/dev/null <<YAML
+apiVersion: tenancy.kamaji.io/v1alpha1
+kind: DataStore
+metadata:
+  name: default
+spec:
+  driver: etcd
+  endpoints: [$NODE_IP:$KAMAJI_ETCD_PORT]
+  tlsConfig:
+    certificateAuthority:
+      certificate: {secretReference: {name: kamaji-etcd-ca, namespace: kamaji-system, keyPath: ca.crt}}
+      privateKey: {secretReference: {name: kamaji-etcd-ca, namespace: kamaji-system, keyPath: ca.key}}
+    clientCertificate:
+      certificate: {secretReference: {name: kamaji-etcd-root-client, namespace: kamaji-system, keyPath: tls.crt}}
+      privateKey: {secretReference: {name: kamaji-etcd-root-client, namespace: kamaji-system, keyPath: tls.key}}
+YAML
+  if ! wait_until_or_fail 120 datastore_ready default; then
+    log "    WARNING: DataStore default is not ready after 120s: $(kubectl_admin get datastore default -o jsonpath='{.status}' 2>&1)"
+  fi
+}
+
+datastore_ready() {
+  [[ "$(kubectl_admin get datastore "$1" -o jsonpath='{.status.ready}')" == true ]]
+}
