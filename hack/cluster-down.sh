@@ -9,6 +9,7 @@ for lib in images cluster; do source "$REPO_ROOT/hack/lib/$lib.sh"; done
 [[ $EUID -eq 0 ]] || die "run as root"
 export PATH="$REPO_ROOT/node_modules/.bin:$PATH"
 started=$SECONDS
+lock_machine
 owner="$(cat "$RUN_DIR/owner" 2>/dev/null)" || owner=""
 if [[ -n $owner && $owner != "$CACHE_DIR" ]]; then
   die "the cluster running here was started with cache $owner: run 'KAMAJI_CACHE_DIR=$owner bash hack/cluster-down.sh'"

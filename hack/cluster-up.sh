@@ -7,6 +7,7 @@ for lib in prereqs build images cluster addons; do source "$REPO_ROOT/hack/lib/$
 
 [[ $EUID -eq 0 ]] || die "run as root: the cluster needs a network namespace, containerd and iptables"
 started=$SECONDS
+lock_machine
 
 install_prerequisites
 build_components "${ALL_COMPONENTS[@]}"

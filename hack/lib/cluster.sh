@@ -55,7 +55,8 @@ start_component() {
   if is_running "$name"; then log "    $name already running (pid $(cat "$PIDS_DIR/$name"))"; return; fi
   mkdir -p "$PIDS_DIR" "$LOGS_DIR"
   echo "$program" > "$PIDS_DIR/$name.program"
-  setsid nsenter --net="/run/netns/$NETNS" -- "$program" "$@" >> "$LOGS_DIR/$name.log" 2>&1 < /dev/null &
+  # fd 9 is the machine lock (lock_machine): the component must not hold it.
+  setsid nsenter --net="/run/netns/$NETNS" -- "$program" "$@" >> "$LOGS_DIR/$name.log" 2>&1 < /dev/null 9>&- &
   echo $! > "$PIDS_DIR/$name"
   log "    $name started (pid $!, log $LOGS_DIR/$name.log)"
 }
@@ -72,6 +73,18 @@ stop_component() {
 }
 
 # ---------------------------------------------------------------- ownership
+
+# cluster-up and cluster-down run one at a time on a machine (e2e runs of several clones may
+# call them at once); a cluster-down started by a cluster-up inherits its lock.
+lock_machine() {
+  [[ ${KAMAJI_CLUSTER_LOCKED:-} == 1 ]] && return
+  exec 9> /run/kamaji-ts.lock
+  if ! flock -n 9; then
+    log "    waiting for another cluster-up/cluster-down on this machine"
+    flock 9
+  fi
+  export KAMAJI_CLUSTER_LOCKED=1
+}
 
 # One cluster per machine (the netns, addresses and ports are fixed). $RUN_DIR/owner names the
 # cache directory whose PIDs describe the running one; a cluster-up from another clone (CI's
