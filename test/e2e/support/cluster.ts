@@ -63,18 +63,16 @@ export async function clusterIsUp(): Promise<boolean> {
 let bringingUp: Promise<void> | undefined;
 
 /**
- * Brings the cluster up once per process (hack/cluster-up.sh, which keeps what already runs),
- * so every suite can call it; its progress goes to this process's output.
+ * Runs hack/cluster-up.sh once per process, so every suite can call it. It keeps what already
+ * runs and only rebuilds and redeploys what changed (the Kamaji-TS image when src/ changed), so
+ * the tests always meet the current code. Its progress goes to this process's output.
  */
 export function ensureCluster(): Promise<void> {
-  bringingUp ??= (async () => {
-    if (await clusterIsUp()) return;
-    await new Promise<void>((resolvePromise, reject) => {
-      const child = spawn('bash', [join(REPO_ROOT, 'hack', 'cluster-up.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`hack/cluster-up.sh exited with ${code}`))));
-    });
-  })();
+  bringingUp ??= new Promise<void>((resolvePromise, reject) => {
+    const child = spawn('bash', [join(REPO_ROOT, 'hack', 'cluster-up.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`hack/cluster-up.sh exited with ${code}`))));
+  });
   return bringingUp;
 }
 
