@@ -2,7 +2,7 @@
 // the CRD peer.
 import type { ApiSide } from './api-sides.ts';
 import type { BenchContext } from './context.ts';
-import { figure, measured } from './figures.ts';
+import { figure, measured, notMeasured } from './figures.ts';
 import { breakdown, describeBreakdown, parseHistogramTotals, type Breakdown } from './server-metrics.ts';
 
 export interface Sampled {
@@ -69,5 +69,19 @@ export function addComparisons(ctx: BenchContext, section: string, name: string,
         ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
       }),
     );
+  }
+}
+
+/**
+ * Samples and adds the comparison; if an operation fails (a server answering 500, say), the figure
+ * says so and the section goes on with its other operations.
+ */
+export async function compareOrExplain(ctx: BenchContext, section: string, name: string, work: () => Promise<Sampled>, note?: string): Promise<void> {
+  try {
+    addComparisons(ctx, section, name, await work(), note);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.progress(`${section}: ${name} failed: ${reason}`);
+    ctx.add(figure({ section, name, unit: 'ms', better: 'lower', kamajiTs: notMeasured(reason), peer: notMeasured('not compared: the operation failed'), peerLabel: 'CRD on kube-apiserver' }));
   }
 }

@@ -115,6 +115,17 @@ async function throughput(side: ApiSide, namespace: string, watcherCount: number
   return { perWatcher: events.map((count) => count / elapsed), writesPerSecond: writes / writeSeconds, writes, lagging: events.filter((c) => c < writes).length };
 }
 
+/** Runs one measurement; a failure becomes a figure that says why, and the section goes on. */
+async function orExplain(ctx: BenchContext, name: string, unit: string, better: 'lower' | 'higher', work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.progress(`watch: ${name} failed: ${reason}`);
+    ctx.add(figure({ section: SECTION, name, unit, better, kamajiTs: notMeasured(reason), peer: notMeasured('not compared: the measurement failed'), peerLabel: 'CRD on kube-apiserver' }));
+  }
+}
+
 export async function runWatch(ctx: BenchContext): Promise<void> {
   const api = requireCluster(ctx);
   const watcherCounts = ctx.quick ? [1, 100] : [1, 100, 1000];
@@ -123,66 +134,70 @@ export async function runWatch(ctx: BenchContext): Promise<void> {
   await ensureNamespace(api.cluster.admin, namespace);
   try {
     for (const count of watcherCounts) {
-      const results = new Map<ApiSide, { latencies: number[]; missed: number }>();
-      for (const side of [api.aggregated, api.direct, api.crd]) {
-        ctx.progress(`watch: ${count} watcher(s), ${writes} writes, ${side.label}`);
-        const run = () => latencyAt(side, namespace, count, writes);
-        results.set(side, side.key === 'direct' ? await run() : await ctx.usage.measure(`watch, ${count} watchers`, side.key === 'crd' ? 'peer' : 'kamaji', run));
-        await side.client.request(side.object(namespace, `target-${side.key}`), { method: 'DELETE' });
-      }
-      const peer = results.get(api.crd)!;
-      for (const side of [api.aggregated, api.direct]) {
-        const ours = results.get(side)!;
-        ctx.add(
-          figure({
-            section: SECTION,
-            name: `write to event, ${count} watcher(s), ${side.key === 'direct' ? 'straight to a replica' : 'via aggregator'}`,
-            unit: 'ms',
-            better: 'lower',
-            kamajiTs: ours.latencies.length > 0 ? measured(ours.latencies) : notMeasured('no event arrived'),
-            peer: peer.latencies.length > 0 ? measured(peer.latencies) : notMeasured('no event arrived'),
-            peerLabel: api.crd.label,
-            note: `${writes} writes; events not received within ${EVENT_TIMEOUT_MS / 1000} s: Kamaji-TS ${ours.missed}, peer ${peer.missed}`,
-          }),
-        );
-      }
+      await orExplain(ctx, `write to event, ${count} watcher(s)`, 'ms', 'lower', async () => {
+        const results = new Map<ApiSide, { latencies: number[]; missed: number }>();
+        for (const side of [api.aggregated, api.direct, api.crd]) {
+          ctx.progress(`watch: ${count} watcher(s), ${writes} writes, ${side.label}`);
+          const run = () => latencyAt(side, namespace, count, writes);
+          results.set(side, side.key === 'direct' ? await run() : await ctx.usage.measure(`watch, ${count} watchers`, side.key === 'crd' ? 'peer' : 'kamaji', run));
+          await side.client.request(side.object(namespace, `target-${side.key}`), { method: 'DELETE' });
+        }
+        const peer = results.get(api.crd)!;
+        for (const side of [api.aggregated, api.direct]) {
+          const ours = results.get(side)!;
+          ctx.add(
+            figure({
+              section: SECTION,
+              name: `write to event, ${count} watcher(s), ${side.key === 'direct' ? 'straight to a replica' : 'via aggregator'}`,
+              unit: 'ms',
+              better: 'lower',
+              kamajiTs: ours.latencies.length > 0 ? measured(ours.latencies) : notMeasured('no event arrived'),
+              peer: peer.latencies.length > 0 ? measured(peer.latencies) : notMeasured('no event arrived'),
+              peerLabel: api.crd.label,
+              note: `${writes} writes; events not received within ${EVENT_TIMEOUT_MS / 1000} s: Kamaji-TS ${ours.missed}, peer ${peer.missed}`,
+            }),
+          );
+        }
+      });
     }
 
     const watchers = 100;
     const writers = 8;
     const seconds = ctx.quick ? 10 : 30;
-    const rates = new Map<ApiSide, Awaited<ReturnType<typeof throughput>>>();
-    for (const side of [api.direct, api.crd]) {
-      ctx.progress(`watch: events per second, ${writers} writers, ${watchers} watchers, ${seconds} s, ${side.label}`);
-      rates.set(side, await ctx.usage.measure('watch throughput', side.key === 'crd' ? 'peer' : 'kamaji', () => throughput(side, namespace, watchers, writers, seconds)));
-    }
-    const ours = rates.get(api.direct)!;
-    const theirs = rates.get(api.crd)!;
-    const note = `writes accepted: Kamaji-TS ${Math.round(ours.writesPerSecond)}/s, peer ${Math.round(theirs.writesPerSecond)}/s; watchers still behind after the drain: Kamaji-TS ${ours.lagging}, peer ${theirs.lagging}`;
-    ctx.add(
-      figure({
-        section: SECTION,
-        name: `events/s delivered to each of ${watchers} watchers, ${writers} writers, one replica`,
-        unit: 'events/s',
-        better: 'higher',
-        kamajiTs: measured(ours.perWatcher),
-        peer: measured(theirs.perWatcher),
-        peerLabel: 'CRD on one kube-apiserver',
-        note,
-      }),
-    );
-    ctx.add(
-      figure({
-        section: SECTION,
-        name: `events/s delivered in all (${watchers} watchers), one replica`,
-        unit: 'events/s',
-        better: 'higher',
-        kamajiTs: measured([ours.perWatcher.reduce((a, b) => a + b, 0)]),
-        peer: measured([theirs.perWatcher.reduce((a, b) => a + b, 0)]),
-        peerLabel: 'CRD on one kube-apiserver',
-        note,
-      }),
-    );
+    await orExplain(ctx, `events/s delivered to each of ${watchers} watchers, ${writers} writers, one replica`, 'events/s', 'higher', async () => {
+      const rates = new Map<ApiSide, Awaited<ReturnType<typeof throughput>>>();
+      for (const side of [api.direct, api.crd]) {
+        ctx.progress(`watch: events per second, ${writers} writers, ${watchers} watchers, ${seconds} s, ${side.label}`);
+        rates.set(side, await ctx.usage.measure('watch throughput', side.key === 'crd' ? 'peer' : 'kamaji', () => throughput(side, namespace, watchers, writers, seconds)));
+      }
+      const ours = rates.get(api.direct)!;
+      const theirs = rates.get(api.crd)!;
+      const note = `writes accepted: Kamaji-TS ${Math.round(ours.writesPerSecond)}/s, peer ${Math.round(theirs.writesPerSecond)}/s; watchers still behind after the drain: Kamaji-TS ${ours.lagging}, peer ${theirs.lagging}`;
+      ctx.add(
+        figure({
+          section: SECTION,
+          name: `events/s delivered to each of ${watchers} watchers, ${writers} writers, one replica`,
+          unit: 'events/s',
+          better: 'higher',
+          kamajiTs: measured(ours.perWatcher),
+          peer: measured(theirs.perWatcher),
+          peerLabel: 'CRD on one kube-apiserver',
+          note,
+        }),
+      );
+      ctx.add(
+        figure({
+          section: SECTION,
+          name: `events/s delivered in all (${watchers} watchers), one replica`,
+          unit: 'events/s',
+          better: 'higher',
+          kamajiTs: measured([ours.perWatcher.reduce((a, b) => a + b, 0)]),
+          peer: measured([theirs.perWatcher.reduce((a, b) => a + b, 0)]),
+          peerLabel: 'CRD on one kube-apiserver',
+          note,
+        }),
+      );
+    });
   } finally {
     ctx.progress('watch: deleting the objects');
     await removeNamespace(api.cluster.admin, [api.aggregated, api.crd], namespace);

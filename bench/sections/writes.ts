@@ -2,7 +2,7 @@
 // an object of its own made for it, through the aggregator, straight to a replica, and on the CRD.
 import { benchTenantControlPlane, boundedAll, ensureNamespace, removeNamespace, type ApiSide } from '../lib/api-sides.ts';
 import { requireCluster, type BenchContext } from '../lib/context.ts';
-import { addComparisons, sampleSides } from '../lib/sampling.ts';
+import { compareOrExplain, sampleSides } from '../lib/sampling.ts';
 
 const SECTION = '2 writes';
 type Pool = Map<ApiSide, Record<string, unknown>[]>;
@@ -33,53 +33,58 @@ export async function runWrites(ctx: BenchContext): Promise<void> {
   await ensureNamespace(api.cluster.admin, namespace);
   try {
     ctx.progress(`writes: create, ${samples} samples per side`);
-    const created = await sampleSides(ctx, 'writes', sides, samples, (side, index) =>
-      side.client.request(side.collection(namespace), {
-        method: 'POST',
-        body: JSON.stringify(benchTenantControlPlane(side, namespace, nameOf(side, 'create', index))),
-      }),
+    await compareOrExplain(ctx, SECTION, 'create', () =>
+      sampleSides(ctx, 'writes', sides, samples, (side, index) =>
+        side.client.request(side.collection(namespace), {
+          method: 'POST',
+          body: JSON.stringify(benchTenantControlPlane(side, namespace, nameOf(side, 'create', index))),
+        }),
+      ),
     );
-    addComparisons(ctx, SECTION, 'create', created);
 
-    const updatePool = await makePool(ctx, sides, namespace, 'update', samples);
     ctx.progress(`writes: update (PUT), ${samples} samples per side`);
-    const updated = await sampleSides(ctx, 'writes', sides, samples, (side, index) => {
-      const object = structuredClone(updatePool.get(side)![index]!) as { metadata: { labels: Record<string, string> }; spec: { controlPlane: { deployment: { replicas: number } } } };
-      object.metadata.labels['bench-step'] = 'updated';
-      object.spec.controlPlane.deployment.replicas = 2;
-      return side.client.request(side.object(namespace, nameOf(side, 'update', index)), { method: 'PUT', body: JSON.stringify(object) });
-    });
-    addComparisons(ctx, SECTION, 'update (PUT)', updated);
-
-    await makePool(ctx, sides, namespace, 'patch', samples);
-    ctx.progress(`writes: merge patch, ${samples} samples per side`);
-    const patched = await sampleSides(ctx, 'writes', sides, samples, (side, index) =>
-      side.client.request(side.object(namespace, nameOf(side, 'patch', index)), {
-        method: 'PATCH',
-        contentType: 'application/merge-patch+json',
-        body: JSON.stringify({ metadata: { labels: { 'bench-step': 'patched' } }, spec: { controlPlane: { deployment: { replicas: 2 } } } }),
-      }),
-    );
-    addComparisons(ctx, SECTION, 'merge patch', patched);
-
-    await makePool(ctx, sides, namespace, 'apply', samples);
-    ctx.progress(`writes: server-side apply, ${samples} samples per side`);
-    const applied = await sampleSides(ctx, 'writes', sides, samples, (side, index) => {
-      const manifest = benchTenantControlPlane(side, namespace, nameOf(side, 'apply', index), { 'bench-step': 'applied' });
-      manifest.spec.controlPlane.deployment.replicas = 3;
-      return side.client.request(`${side.object(namespace, nameOf(side, 'apply', index))}?fieldManager=bench&force=true`, {
-        method: 'PATCH',
-        contentType: 'application/apply-patch+yaml',
-        body: JSON.stringify(manifest),
+    await compareOrExplain(ctx, SECTION, 'update (PUT)', async () => {
+      const pool = await makePool(ctx, sides, namespace, 'update', samples);
+      return sampleSides(ctx, 'writes', sides, samples, (side, index) => {
+        const object = structuredClone(pool.get(side)![index]!) as { metadata: { labels: Record<string, string> }; spec: { controlPlane: { deployment: { replicas: number } } } };
+        object.metadata.labels['bench-step'] = 'updated';
+        object.spec.controlPlane.deployment.replicas = 2;
+        return side.client.request(side.object(namespace, nameOf(side, 'update', index)), { method: 'PUT', body: JSON.stringify(object) });
       });
     });
-    addComparisons(ctx, SECTION, 'server-side apply (existing object, force)', applied);
+
+    ctx.progress(`writes: merge patch, ${samples} samples per side`);
+    await compareOrExplain(ctx, SECTION, 'merge patch', async () => {
+      await makePool(ctx, sides, namespace, 'patch', samples);
+      return sampleSides(ctx, 'writes', sides, samples, (side, index) =>
+        side.client.request(side.object(namespace, nameOf(side, 'patch', index)), {
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
+          body: JSON.stringify({ metadata: { labels: { 'bench-step': 'patched' } }, spec: { controlPlane: { deployment: { replicas: 2 } } } }),
+        }),
+      );
+    });
+
+    ctx.progress(`writes: server-side apply, ${samples} samples per side`);
+    await compareOrExplain(ctx, SECTION, 'server-side apply (existing object, force)', async () => {
+      await makePool(ctx, sides, namespace, 'apply', samples);
+      return sampleSides(ctx, 'writes', sides, samples, (side, index) => {
+        const manifest = benchTenantControlPlane(side, namespace, nameOf(side, 'apply', index), { 'bench-step': 'applied' });
+        manifest.spec.controlPlane.deployment.replicas = 3;
+        return side.client.request(`${side.object(namespace, nameOf(side, 'apply', index))}?fieldManager=bench&force=true`, {
+          method: 'PATCH',
+          contentType: 'application/apply-patch+yaml',
+          body: JSON.stringify(manifest),
+        });
+      });
+    });
 
     ctx.progress(`writes: delete, ${samples} samples per side`);
-    const deleted = await sampleSides(ctx, 'writes', sides, samples, (side, index) =>
-      side.client.request(side.object(namespace, nameOf(side, 'create', index)), { method: 'DELETE' }),
+    await compareOrExplain(ctx, SECTION, 'delete', () =>
+      sampleSides(ctx, 'writes', sides, samples, (side, index) =>
+        side.client.request(side.object(namespace, nameOf(side, 'create', index)), { method: 'DELETE' }),
+      ),
     );
-    addComparisons(ctx, SECTION, 'delete', deleted);
   } finally {
     ctx.progress('writes: deleting the objects');
     await removeNamespace(api.cluster.admin, [api.aggregated, api.crd], namespace);
