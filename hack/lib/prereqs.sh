@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 DEBIAN_PACKAGES=(containerd runc containernetworking-plugins iptables conntrack socat iproute2
-  postgresql mariadb-server gcc libc6-dev)
+  postgresql mariadb-server gcc libc6-dev curl)
 
 install_debian_packages() {
   local missing=() package
@@ -20,8 +20,9 @@ install_debian_packages() {
   if $created_policy; then rm -f "$policy"; fi
 }
 
-require_go() {
+require_tools() {
   command -v go >/dev/null || die "Go is missing (expected /usr/local/go/bin/go on this kind of machine)"
+  command -v kubectl >/dev/null || die "kubectl is missing (expected /usr/bin/kubectl on this kind of machine)"
 }
 
 # node_modules is current when npm's own record of it (node_modules/.package-lock.json, written
@@ -36,7 +37,7 @@ install_node_modules() {
 
 install_prerequisites() {
   step "Debian packages" install_debian_packages
-  require_go
+  require_tools
   step "node_modules (npm ci)" install_node_modules
   export PATH="$REPO_ROOT/node_modules/.bin:$PATH"
 }
