@@ -215,6 +215,7 @@ async function timeToReady(ctx: BenchContext): Promise<void> {
 
 export async function runControlPlanes(ctx: BenchContext): Promise<void> {
   await certificates(ctx);
-  await steadyState(ctx);
+  // Ready before the long steady-state runs, so a full run stopped early still has it.
   await timeToReady(ctx);
+  await steadyState(ctx);
 }
