@@ -117,23 +117,7 @@ async function main() {
     sides = connection.sides;
     const { unavailable, versions } = connection;
     const usage = new UsageRecorder(() => processSet(sides?.cluster));
-    const ctx: BenchContext = {
-      quick: options.quick,
-      runId: `${Date.now().toString(36).slice(-5)}${randomBytes(2).toString('hex')}`,
-      sides,
-      ...(unavailable ? { clusterUnavailable: unavailable } : {}),
-      usage,
-      progress,
-      add: (f) => {
-        figures.push(f);
-      },
-    };
-
-    const idleSeconds = options.quick ? 5 : 20;
-    progress(`idle: reading memory and CPU for ${idleSeconds} s`);
-    await usage.measure('idle', 'none', () => new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000)));
-
-    // Written after every section, so a long run stopped half-way still leaves what it measured.
+    // Written after every figure, so a long run stopped half-way still leaves what it measured.
     const writeResults = (complete: boolean) => {
       const result = {
         complete,
@@ -153,6 +137,24 @@ async function main() {
       return result;
     };
 
+    const ctx: BenchContext = {
+      quick: options.quick,
+      runId: `${Date.now().toString(36).slice(-5)}${randomBytes(2).toString('hex')}`,
+      sides,
+      ...(unavailable ? { clusterUnavailable: unavailable } : {}),
+      usage,
+      progress,
+      add: (f) => {
+        figures.push(f);
+        // Every figure is on disk as soon as it exists: a long run stopped half-way keeps it.
+        writeResults(false);
+      },
+    };
+
+    const idleSeconds = options.quick ? 5 : 20;
+    progress(`idle: reading memory and CPU for ${idleSeconds} s`);
+    await usage.measure('idle', 'none', () => new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000)));
+
     for (const name of options.only) {
       const section = SECTIONS[name]!;
       progress(`section ${section.figure}`);
@@ -161,11 +163,10 @@ async function main() {
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         progress(`section ${section.figure} failed: ${reason}`);
-        figures.push(
+        ctx.add(
           figure({ section: section.figure, name: 'section failed', unit: '-', better: 'lower', kamajiTs: notMeasured(reason), peer: notMeasured(reason), peerLabel: '-' }),
         );
       }
-      writeResults(false);
     }
     figures.push(...usageFigures(usage.loads));
     if (sides) await removeCustomResourceDefinition(sides.cluster.admin, tenantControlPlaneDeclaration);
