@@ -5,7 +5,8 @@ import type { Server } from 'node:https';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino, { type Logger } from 'pino';
-import { allDeclarations } from './apis/index.ts';
+import { hostname } from 'node:os';
+import { allDeclarations, tenantControlPlaneDeclaration } from './apis/index.ts';
 import { buildOpenAPIV2, buildOpenAPIV3 } from './apis/openapi/index.ts';
 import {
   fixedAuthenticationConfig,
@@ -18,9 +19,14 @@ import { kubernetesSubjectAccessReviewer, kubernetesTokenReviewer } from './apis
 import { ApiServerMetrics } from './apiserver/metrics.ts';
 import { ApiServer } from './apiserver/server.ts';
 import { versionInfo } from './apiserver/version.ts';
+import { createDataStoreAdmission } from './controllers/datastore/index.ts';
+import { startControllers } from './controllers/index.ts';
+import { makeKubeClient } from './controllers/runtime/kube-client.ts';
+import { createJoinSubresource, createKubeconfigSubresource } from './controllers/subresources/index.ts';
 import { createCertificateAuthority, issueCertificate } from './pki/index.ts';
 import { Registry } from './registry/registry.ts';
 import { createResourceStore } from './registry/resource-store.ts';
+import type { SubresourceHandler } from './registry/store.ts';
 import { createStorage, instrumentStorage, type Storage, type StorageConfig } from './storage/index.ts';
 
 const FLAGS = {
@@ -51,6 +57,15 @@ const FLAGS = {
   'requestheader-client-ca-file': { type: 'string' },
   'requestheader-allowed-names': { type: 'string', default: '' },
   'shutdown-delay': { type: 'string', default: '10s' },
+  // Controllers: every replica runs them, only the Lease holder acts.
+  controllers: { type: 'boolean', default: true },
+  'leader-elect': { type: 'string', default: 'true' },
+  'controller-namespace': { type: 'string' },
+  'max-concurrent-reconciles': { type: 'string', default: '4' },
+  'kine-image': { type: 'string' },
+  // How controllers and the join subresource reach tenant API servers: through the Service's DNS
+  // name (inside the management cluster) or the control plane endpoint (a server running outside).
+  'tenant-access': { type: 'string', default: 'service' },
   'log-level': { type: 'string', default: 'info' },
 } as const;
 
@@ -71,7 +86,18 @@ export function parseFlags(argv: string[]) {
   if (Boolean(values['tls-cert-file']) !== Boolean(values['tls-private-key-file'])) {
     throw new Error('--tls-cert-file and --tls-private-key-file go together');
   }
-  return { ...values, port, shutdownDelaySeconds: parseDurationSeconds('shutdown-delay', values['shutdown-delay']), storageConfig: storageConfigOf(values) };
+  if (values['tenant-access'] !== 'service' && values['tenant-access'] !== 'endpoint') {
+    throw new Error(`--tenant-access: "${values['tenant-access']}" is not supported: use service or endpoint`);
+  }
+  if (values['leader-elect'] !== 'true' && values['leader-elect'] !== 'false') throw new Error(`--leader-elect: "${values['leader-elect']}" must be true or false`);
+  return {
+    ...values,
+    port,
+    shutdownDelaySeconds: parseDurationSeconds('shutdown-delay', values['shutdown-delay']),
+    storageConfig: storageConfigOf(values),
+    tenantAccess: values['tenant-access'] as 'service' | 'endpoint',
+    maxConcurrentReconciles: positiveIntegerFlag('max-concurrent-reconciles', values['max-concurrent-reconciles']),
+  };
 }
 
 type FlagValues = { [K in keyof typeof FLAGS]?: string | boolean };
@@ -178,11 +204,29 @@ async function main(): Promise<void> {
       : flags.storageConfig;
   const storage: Storage = instrumentStorage(await createStorage(storageConfig), metrics.observeStorage);
   const defaulting = flags['default-datastore'] ? { defaultDataStore: flags['default-datastore'] } : {};
-  const registry = new Registry(
-    allDeclarations.map((declaration) => ({ store: createResourceStore(declaration, storage, { defaulting, logger }) })),
+  const kubeConfig = kubeConfigOf(flags);
+  const managementClient = kubeConfig ? makeKubeClient(kubeConfig) : undefined;
+
+  // Admission hooks and subresource handlers look stores up at request time, so they can be built
+  // before the Registry that holds them.
+  let registry: Registry | undefined;
+  const lateRegistry = { resource: (plural: string) => registry?.resource(plural) };
+  const admission = createDataStoreAdmission(lateRegistry);
+  const tenantKubeconfigKey = flags.tenantAccess === 'endpoint' ? 'super-admin.conf' : 'super-admin.svc';
+  const subresourcesOf = (plural: string): SubresourceHandler[] =>
+    plural === tenantControlPlaneDeclaration.plural && managementClient
+      ? [
+          createKubeconfigSubresource({ registry: lateRegistry, managementClient }),
+          createJoinSubresource({ registry: lateRegistry, managementClient, tenantKubeconfigKey }),
+        ]
+      : [];
+  registry = new Registry(
+    allDeclarations.map((declaration) => ({
+      store: createResourceStore(declaration, storage, { defaulting, logger, admission: admission[declaration.plural] ?? [] }),
+      subresources: subresourcesOf(declaration.plural),
+    })),
   );
 
-  const kubeConfig = kubeConfigOf(flags);
   const authentication: AuthenticationConfigSource =
     flags['authentication-skip-lookup'] || !kubeConfig
       ? fixedAuthenticationConfig(configFromFiles(flags))
@@ -222,11 +266,30 @@ async function main(): Promise<void> {
   authentication.onChange(() => updateTls(server, tls()));
   server.listen(flags.port, flags['bind-address'], () => logger.info({ port: flags.port }, 'serving'));
 
+  const controllers =
+    kubeConfig && flags.controllers
+      ? startControllers({
+          registry,
+          managementKubeConfig: kubeConfig,
+          namespace: flags['controller-namespace'] ?? process.env.POD_NAMESPACE ?? 'kamaji-system',
+          identity: process.env.POD_NAME ?? hostname(),
+          maxConcurrentReconciles: flags.maxConcurrentReconciles,
+          leaderElect: flags['leader-elect'] === 'true',
+          tenantAccess: flags.tenantAccess,
+          ...(flags['default-datastore'] ? { defaultDataStore: flags['default-datastore'] } : {}),
+          ...(flags['kine-image'] ? { kineImage: flags['kine-image'] } : {}),
+          logger,
+        })
+      : undefined;
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Stopping the controllers first hands the Lease to another replica at once.
+    const controllersStopped = controllers?.stop();
     void shutdown({ signal, server, apiServer, delaySeconds: flags.shutdownDelaySeconds, logger }).finally(async () => {
+      await controllersStopped?.catch(() => {});
       authentication.stop();
       registry.close();
       await storage.close().catch(() => {});
