@@ -4,12 +4,8 @@
 //   node bench/lib/control-plane-runner.ts steady --count=N --namespace=NS
 //     N TenantControlPlanes with replicas 0 (objects only, no pods) until every one is Sleeping
 //     with its generation observed: Service, certificates, kubeconfigs, datastore user, Deployment.
-//   node bench/lib/control-plane-runner.ts ready --driver=etcd|PostgreSQL|MySQL --namespace=NS
-//     one TenantControlPlane with one replica, from create until its Ready condition is True.
 //
 // Progress goes to stderr; the one result line (JSON) to stdout. Everything it made is deleted.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
@@ -20,19 +16,15 @@ import { Registry } from '../../src/registry/registry.ts';
 import { createResourceStore } from '../../src/registry/resource-store.ts';
 import type { ResourceStore } from '../../src/registry/store.ts';
 import { createStorage } from '../../src/storage/index.ts';
-import { freePort, startMariaDB, startPostgres, type Datastore, type SqlCredentials } from '../../test/e2e/support/datastores.ts';
-import { NODE_IP, kubernetesVersion } from '../../test/e2e/support/cluster.ts';
-import { ADMIN_KUBECONFIG, CLUSTER_DIR } from './cluster.ts';
+import { ADMIN_KUBECONFIG } from './cluster.ts';
 import { readProcessUsage } from './process-usage.ts';
+import { benchControlPlane, benchDataStore, type Driver } from './tenant-objects.ts';
 
 const USER: UserInfo = { username: 'kamaji-ts-bench', groups: ['system:masters'] };
-const KAMAJI_ETCD_DIR = join(CLUSTER_DIR, 'kamaji-etcd');
-const KAMAJI_ETCD_ENDPOINT = `${NODE_IP}:2479`;
 const POLL_MS = 250;
 
 const say = (message: string) => process.stderr.write(`${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** RSS after a full collection, so what is counted is what is kept. */
 async function settledRss(): Promise<number> {
@@ -46,65 +38,6 @@ async function settledRss(): Promise<number> {
 interface TcpLike {
   metadata: { name: string; generation?: number };
   status?: { observedGeneration?: number; kubernetesResources?: { version?: { status?: string } }; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
-}
-
-/** The tenant datastore: the cluster's Kamaji etcd with its root certificate, or a throwaway SQL server. */
-async function dataStoreManifest(driver: string, name: string): Promise<{ manifest: object; stop(): Promise<void> }> {
-  if (driver === 'etcd') {
-    const file = (f: string) => b64(readFileSync(join(KAMAJI_ETCD_DIR, f), 'utf8'));
-    return {
-      manifest: {
-        apiVersion: 'tenancy.kamaji.io/v1alpha1',
-        kind: 'DataStore',
-        metadata: { name },
-        spec: {
-          driver: 'etcd',
-          endpoints: [KAMAJI_ETCD_ENDPOINT],
-          tlsConfig: {
-            certificateAuthority: { certificate: { content: file('ca.crt') }, privateKey: { content: file('ca.key') } },
-            clientCertificate: { certificate: { content: file('root.crt') }, privateKey: { content: file('root.key') } },
-          },
-        },
-      },
-      stop: async () => undefined,
-    };
-  }
-  const server: Datastore<SqlCredentials> = driver === 'PostgreSQL' ? await startPostgres() : await startMariaDB();
-  return {
-    manifest: {
-      apiVersion: 'tenancy.kamaji.io/v1alpha1',
-      kind: 'DataStore',
-      metadata: { name },
-      spec: {
-        driver,
-        endpoints: [`${server.host}:${server.port}`],
-        basicAuth: { username: { content: b64(server.credentials.user) }, password: { content: b64(server.credentials.password) } },
-      },
-    },
-    stop: () => server.stop(),
-  };
-}
-
-/** The pinned version: the local cluster builds images for it alone. */
-function tenantControlPlane(namespace: string, name: string, dataStore: string, replicas: number, port?: number) {
-  return {
-    apiVersion: 'tenancy.kamaji.io/v1alpha1',
-    kind: 'TenantControlPlane',
-    metadata: { name, namespace },
-    spec: {
-      dataStore,
-      controlPlane: {
-        deployment: {
-          replicas,
-          probes: { startup: { failureThreshold: 60, timeoutSeconds: 5 }, liveness: { timeoutSeconds: 5 }, readiness: { timeoutSeconds: 5 } },
-        },
-        service: { serviceType: port ? 'NodePort' : 'ClusterIP' },
-      },
-      ...(port ? { networkProfile: { address: NODE_IP, port } } : {}),
-      kubernetes: { version: kubernetesVersion(), kubelet: {} },
-      addons: { konnectivity: {} },
-    },
-  };
 }
 
 async function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
@@ -141,7 +74,7 @@ async function main() {
   });
   const mode = positionals[0];
   const namespace = values.namespace;
-  if ((mode !== 'steady' && mode !== 'ready') || !namespace) throw new Error('usage: control-plane-runner.ts steady|ready --namespace=NS [--count=N] [--driver=D]');
+  if (mode !== 'steady' || !namespace) throw new Error('usage: control-plane-runner.ts steady --namespace=NS [--count=N] [--driver=etcd|PostgreSQL|MySQL]');
 
   const logger = pino({ level: 'warn' }, pino.destination(2));
   const storage = await createStorage({ driver: 'memory' });
@@ -153,7 +86,7 @@ async function main() {
   kubeConfig.loadFromFile(ADMIN_KUBECONFIG);
 
   const dataStoreName = `bench-${namespace}`.slice(0, 63);
-  const dataStore = await dataStoreManifest(values.driver, dataStoreName);
+  const dataStore = await benchDataStore(values.driver as Driver, dataStoreName);
   await dataStores.create(undefined, dataStore.manifest, { user: USER });
   const controllers = startControllers({
     registry,
@@ -165,37 +98,20 @@ async function main() {
     logger,
   });
   const baselineRss = await settledRss();
-  let warmRss = baselineRss;
-  let cpuBefore = readProcessUsage(process.pid).cpuSeconds;
   let peakRss = baselineRss;
   const peakTimer = setInterval(() => (peakRss = Math.max(peakRss, readProcessUsage(process.pid).rssBytes)), POLL_MS);
-  let started = performance.now();
   try {
-    if (mode === 'steady') {
-      const count = Number(values.count);
-      // One control plane first, so code loaded and caches filled on first use are not counted per tcp.
-      say('warming up with one TenantControlPlane');
-      await tcps.create(namespace, tenantControlPlane(namespace, 'warm-up', dataStoreName, 0), { user: USER });
-      await waitSteady(tcps, namespace, 1);
-      warmRss = await settledRss();
-      cpuBefore = readProcessUsage(process.pid).cpuSeconds;
-      started = performance.now();
-      say(`creating ${count} TenantControlPlanes with replicas 0`);
-      for (let i = 0; i < count; i++) await tcps.create(namespace, tenantControlPlane(namespace, `cp-${i}`, dataStoreName, 0), { user: USER });
-      await waitSteady(tcps, namespace, count + 1);
-    } else {
-      const port = await freePort(NODE_IP).catch(() => 31_000 + Math.floor(Math.random() * 1000));
-      say(`creating one TenantControlPlane on ${values.driver}, one replica`);
-      await tcps.create(namespace, tenantControlPlane(namespace, 'cp-ready', dataStoreName, 1, port), { user: USER });
-      let said = '';
-      await waitUntil('the TenantControlPlane to be Ready', 300_000, async () => {
-        const [tcp] = await listTcps(tcps, namespace);
-        const ready = tcp?.status?.conditions?.find((c) => c.type === 'Ready');
-        const state = `${ready?.reason ?? 'no condition yet'}: ${ready?.message ?? ''}`;
-        if (state !== said) say((said = state));
-        return ready?.status === 'True' ? true : undefined;
-      });
-    }
+    const count = Number(values.count);
+    // One control plane first, so code loaded and caches filled on first use are not counted per tcp.
+    say('warming up with one TenantControlPlane');
+    await tcps.create(namespace, benchControlPlane(namespace, 'warm-up', dataStoreName, 0), { user: USER });
+    await waitSteady(tcps, namespace, 1);
+    const warmRss = await settledRss();
+    const cpuBefore = readProcessUsage(process.pid).cpuSeconds;
+    const started = performance.now();
+    say(`creating ${count} TenantControlPlanes with replicas 0`);
+    for (let i = 0; i < count; i++) await tcps.create(namespace, benchControlPlane(namespace, `cp-${i}`, dataStoreName, 0), { user: USER });
+    await waitSteady(tcps, namespace, count + 1);
     const seconds = (performance.now() - started) / 1000;
     clearInterval(peakTimer);
     const steadyRss = await settledRss();

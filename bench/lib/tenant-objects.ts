@@ -1,0 +1,76 @@
+// The DataStores and TenantControlPlanes the control-plane figures create, shared by the section
+// (through the deployed Kamaji-TS) and the controllers-only child process.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NODE_IP, kubernetesVersion } from '../../test/e2e/support/cluster.ts';
+import { startMariaDB, startPostgres, type Datastore, type SqlCredentials } from '../../test/e2e/support/datastores.ts';
+import { CLUSTER_DIR } from './cluster.ts';
+
+export type Driver = 'etcd' | 'PostgreSQL' | 'MySQL';
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** A tenant DataStore: the cluster's Kamaji etcd with its root certificate, or a throwaway SQL server reachable from pods. */
+export async function benchDataStore(driver: Driver, name: string): Promise<{ manifest: object; stop(): Promise<void> }> {
+  if (driver === 'etcd') {
+    const file = (f: string) => b64(readFileSync(join(CLUSTER_DIR, 'kamaji-etcd', f), 'utf8'));
+    return {
+      manifest: {
+        apiVersion: 'tenancy.kamaji.io/v1alpha1',
+        kind: 'DataStore',
+        metadata: { name },
+        spec: {
+          driver: 'etcd',
+          endpoints: [`${NODE_IP}:2479`],
+          tlsConfig: {
+            certificateAuthority: { certificate: { content: file('ca.crt') }, privateKey: { content: file('ca.key') } },
+            clientCertificate: { certificate: { content: file('root.crt') }, privateKey: { content: file('root.key') } },
+          },
+        },
+      },
+      stop: async () => undefined,
+    };
+  }
+  const server: Datastore<SqlCredentials> = driver === 'PostgreSQL' ? await startPostgres() : await startMariaDB();
+  return {
+    manifest: {
+      apiVersion: 'tenancy.kamaji.io/v1alpha1',
+      kind: 'DataStore',
+      metadata: { name },
+      spec: {
+        driver,
+        endpoints: [`${server.host}:${server.port}`],
+        basicAuth: { username: { content: b64(server.credentials.user) }, password: { content: b64(server.credentials.password) } },
+      },
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * A TenantControlPlane at the pinned version (the local cluster builds images for it alone), with
+ * konnectivity. With `nodePort` it is reachable on the node; replicas 0 makes objects and no pods.
+ */
+export function benchControlPlane(namespace: string, name: string, dataStore: string, replicas: number, nodePort?: number) {
+  return {
+    apiVersion: 'tenancy.kamaji.io/v1alpha1',
+    kind: 'TenantControlPlane',
+    metadata: { name, namespace },
+    spec: {
+      dataStore,
+      controlPlane: {
+        deployment: {
+          replicas,
+          // Two shared cores: give the components time to start before the kubelet restarts them.
+          probes: { startup: { failureThreshold: 60, timeoutSeconds: 5 }, liveness: { timeoutSeconds: 5 }, readiness: { timeoutSeconds: 5 } },
+        },
+        service: { serviceType: nodePort ? 'NodePort' : 'ClusterIP' },
+      },
+      ...(nodePort ? { networkProfile: { address: NODE_IP, port: nodePort } } : {}),
+      kubernetes: { version: kubernetesVersion(), kubelet: {} },
+      addons: { konnectivity: {} },
+    },
+  };
+}
+
+/** A NodePort for one benchmark run (the range kube-apiserver allots from by default). */
+export const randomNodePort = () => 30_000 + Math.floor(Math.random() * 2_700);
