@@ -1,7 +1,7 @@
 // Figure 3: watch. The delay from a write to its event at 1, 100 and 1,000 concurrent watchers, and
 // the events per second one replica delivers while writers keep it busy. Watchers find their event
-// by the new object's name in the raw stream, without parsing, so the client's own cost stays small and equal on
-// both sides.
+// by the new object's name in the raw stream, without parsing, so the client's own cost stays small
+// and equal on both sides.
 import { benchTenantControlPlane, boundedAll, ensureNamespace, removeNamespace, type ApiSide } from '../lib/api-sides.ts';
 import { requireCluster, type BenchContext } from '../lib/context.ts';
 import { figure, measured, notMeasured } from '../lib/figures.ts';
