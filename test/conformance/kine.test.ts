@@ -29,6 +29,7 @@ function describeOnKine(name: string, start: () => Promise<Kine>): void {
     describeStorageConformance(name, {
       create: async () => new EtcdStorage({ endpoints: [kine.endpoint], prefix: uniquePrefix() }),
       replica: async (store) => new EtcdStorage({ endpoints: [kine.endpoint], prefix: (store as EtcdStorage).prefix }),
+      quirks: { deleteEventsWithoutCreateRevision: true },
     });
   });
 }
