@@ -29,9 +29,10 @@ export function defaultTenantControlPlane(tcp: TenantControlPlane, context: Defa
 /** Identity fields are set once (and are immutable): a write that leaves them out keeps them. */
 export function defaultTenantControlPlaneOnUpdate(tcp: TenantControlPlane, old: TenantControlPlane): void {
   const spec = tcp.spec;
-  spec.dataStore ||= old.spec.dataStore;
-  spec.dataStoreSchema ||= old.spec.dataStoreSchema;
-  spec.dataStoreUsername ||= old.spec.dataStoreUsername;
+  // Only values the stored object has: a key holding `undefined` is not JSON and must not appear.
+  for (const field of ['dataStore', 'dataStoreSchema', 'dataStoreUsername'] as const) {
+    if (!spec[field] && old.spec[field]) spec[field] = old.spec[field];
+  }
   defaultNetworkProfile(spec);
 }
 

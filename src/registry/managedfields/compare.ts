@@ -23,6 +23,8 @@ function childrenOf(schema: Schema, lhs: Shape | undefined, rhs: Shape | undefin
   const add = (shape: Shape | undefined, side: 'lhs' | 'rhs'): void => {
     if (shape?.kind === 'map') {
       for (const [name, value] of Object.entries(shape.value)) {
+        // A key holding undefined is absent in JSON terms (it never reaches storage or the wire).
+        if (value === undefined) continue;
         const field = fieldOf(schema, name);
         const child = children.get(field.element) ?? { lhs: undefined, rhs: undefined, schema: field.schema };
         child[side] = value;

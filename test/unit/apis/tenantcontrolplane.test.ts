@@ -257,6 +257,14 @@ describe('validation on create', () => {
     });
   });
 
+  test('keeping create-time values never adds a key the stored object does not have', () => {
+    const { object: old } = admitCreate(declaration, tcp(), {});
+    expect('dataStore' in old.spec).toBe(false);
+    const next = structuredClone(old);
+    declaration.defaultOnUpdate(next, old);
+    expect('dataStore' in next.spec).toBe(false);
+  });
+
   test('kind rules wait for a schema-valid object instead of failing on wrong types', () => {
     const broken = { ...tcp(), spec: { controlPlane: {}, kubernetes: { version: 7 }, networkProfile: 'x' } } as unknown as TenantControlPlane;
     expect(declaration.validateCreate(broken)).toEqual([]);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ManagedResourceStore } from '../../../src/registry/resource-store.ts';
 import { newStore, statusOf, user, widget } from './fixtures.ts';
+import { tenantControlPlaneDeclaration } from '../../../src/apis/index.ts';
 
 const stores: ManagedResourceStore[] = [];
 function setup(...args: Parameters<typeof newStore>) {
@@ -213,5 +214,23 @@ describe('server-side apply', () => {
     expect(object.metadata.labels).toBeUndefined();
     const entry = object.metadata.managedFields!.find((e) => e.manager === 'controller')!;
     expect(Object.keys(entry.fieldsV1)).toEqual(['f:status']);
+  });
+});
+
+describe('patching a TenantControlPlane stored without a DataStore (server without --default-datastore)', () => {
+  test('merge patch and label succeed, and managedFields follow', async () => {
+    const { store } = setup({ defaulting: {} }, undefined, tenantControlPlaneDeclaration);
+    const tcp = {
+      apiVersion: 'tenancy.kamaji.io/v1alpha1',
+      kind: 'TenantControlPlane',
+      metadata: { name: 'edited', namespace: 'ns1' },
+      spec: { controlPlane: { service: { serviceType: 'ClusterIP' } }, kubernetes: { version: 'v1.33.0', kubelet: {} } },
+    };
+    await store.create('ns1', tcp, { user, fieldManager: 'kubectl-client-side-apply' });
+    const patched = await store.patch('ns1', 'edited', 'merge', JSON.stringify({ spec: { controlPlane: { deployment: { replicas: 4 } } } }), { user, fieldManager: 'kubectl-edit' });
+    expect(patched.object.spec!.controlPlane).toMatchObject({ deployment: { replicas: 4 } });
+    const labeled = await store.patch('ns1', 'edited', 'merge', JSON.stringify({ metadata: { labels: { round: '2' } } }), { user, fieldManager: 'kubectl-label' });
+    expect(labeled.object.metadata.labels).toEqual({ round: '2' });
+    expect(labeled.object.metadata.managedFields!.map((e) => e.manager)).toEqual(['kubectl-client-side-apply', 'kubectl-edit', 'kubectl-label']);
   });
 });
