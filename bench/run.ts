@@ -158,6 +158,9 @@ async function main() {
     for (const name of options.only) {
       const section = SECTIONS[name]!;
       progress(`section ${section.figure}`);
+      // Replicas come and go (rollouts, restarts): each section talks to one that is ready now.
+      const ready = sides ? (await sides.cluster.replicas().catch(() => []))[0] : undefined;
+      if (sides && ready) Object.assign(sides, { direct: apiSide('direct', ready.client), directReplica: ready });
       try {
         await section.run(ctx);
       } catch (error) {
