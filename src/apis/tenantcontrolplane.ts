@@ -40,7 +40,7 @@ export const tenantControlPlaneDeclaration: ResourceDeclaration<TenantControlPla
   },
   customSubresources: [
     { name: 'kubeconfig', kind: 'TenantControlPlaneKubeconfig', verbs: ['get'], description: 'The admin kubeconfig of the tenant cluster.' },
-    { name: 'join', kind: 'TenantControlPlaneJoin', verbs: ['create'], description: 'Creates a bootstrap token and returns what a worker needs to join the tenant cluster.' },
+    { name: 'join', kind: 'TenantControlPlaneJoin', verbs: ['create', 'get'], description: 'Creates a bootstrap token and returns what a worker needs to join the tenant cluster.' },
   ],
   defaultOnCreate: defaultWhenSchemaValid(tenantControlPlaneSchema, defaultTenantControlPlane),
   defaultOnUpdate: defaultOnUpdateWhenSchemaValid(tenantControlPlaneSchema, defaultTenantControlPlaneOnUpdate),

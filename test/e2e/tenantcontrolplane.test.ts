@@ -507,10 +507,16 @@ describe('TenantControlPlane controller resilience and bad specs (etcd)', () => 
     expect(stdout.trim().split('\n')).toHaveLength(1);
   });
 
-  it('names a DataStore that does not exist', async () => {
-    await apply(tenantControlPlane(namespace.name, 'lost', 'no-such-datastore', nodePort()));
-    const condition = await waitReason(namespace.name, 'lost', 'DataStoreNotFound');
-    expect(condition.message).toContain('"no-such-datastore"');
+  it('refuses a DataStore that does not exist when the tcp is applied, naming the field', async () => {
+    // Refused at admission (422), as Kamaji's webhook does, rather than stored and left NotReady:
+    // the person applying learns at once. (The controller's DataStoreNotFound condition remains for
+    // a DataStore that vanishes later, which deletion protection makes rare.)
+    const refused = await kubectl(['apply', '-f', '-'], { input: stringify(tenantControlPlane(namespace.name, 'lost', 'no-such-datastore', nodePort())) }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/spec\.dataStore/);
+    expect(refused).toContain('no-such-datastore');
   });
 
   it('says when its DataStore cannot be reached', async () => {

@@ -76,6 +76,7 @@ describe.each([
         'patch namespaces/{namespace}/tenantcontrolplanes/{name}/scale patch',
         'get namespaces/{namespace}/tenantcontrolplanes/{name}/kubeconfig get',
         'post namespaces/{namespace}/tenantcontrolplanes/{name}/join post',
+        'get namespaces/{namespace}/tenantcontrolplanes/{name}/join get',
         'get datastores list',
         'post datastores post',
         'delete datastores deletecollection',

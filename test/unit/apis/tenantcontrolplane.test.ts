@@ -57,7 +57,7 @@ describe('declaration', () => {
     });
     expect(declaration.customSubresources.map(({ name, kind, verbs }) => ({ name, kind, verbs }))).toEqual([
       { name: 'kubeconfig', kind: 'TenantControlPlaneKubeconfig', verbs: ['get'] },
-      { name: 'join', kind: 'TenantControlPlaneJoin', verbs: ['create'] },
+      { name: 'join', kind: 'TenantControlPlaneJoin', verbs: ['create', 'get'] },
     ]);
     expect(declaration.printerColumns.map((c) => [c.name.toUpperCase(), c.jsonPath, c.type])).toEqual([
       ['VERSION', '.spec.kubernetes.version', 'string'],
