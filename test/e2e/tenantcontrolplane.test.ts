@@ -406,9 +406,20 @@ describe.each(drivers)('TenantControlPlane on $driver', ({ driver, start }) => {
       ['create', '--raw', `/apis/tenancy.kamaji.io/v1alpha1/namespaces/${namespace.name}/tenantcontrolplanes/${mine}/join`, '-f', '-'],
       { input: '{}' },
     );
-    const join = JSON.parse(stdout) as { joinCommand?: string };
+    const join = JSON.parse(stdout) as { joinCommand?: string; token?: string };
     const command = join.joinCommand ?? '';
     expect(command).toMatch(/^kubeadm join \S+ --token \S+ --discovery-token-ca-cert-hash sha256:[0-9a-f]{64}/);
+    // Discovery needs the tenant's bootstrapsigner (its kube-controller-manager) to have signed
+    // cluster-info for this token; on a loaded machine that can take a while after the token exists.
+    const tokenId = (join.token ?? '').split('.')[0];
+    const signer = await tenantKubeconfig(namespace.name, mine, dir);
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const signatures = await tenantKubectl(signer, ['-n', 'kube-public', 'get', 'configmap', 'cluster-info', '-o', 'jsonpath={.data}']);
+      if (signatures.includes(`jws-kubeconfig-${tokenId}`)) break;
+      if (Date.now() > deadline) throw new Error(`cluster-info was never signed for token ${tokenId}: ${signatures}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
     const args = command.split(/\s+/).slice(1);
     const { stdout: output } = await run(KUBEADM, [...args, '--dry-run', '--ignore-preflight-errors=all', '--node-name', `e2e-${driver.toLowerCase()}`], {
       timeout: 180_000,
