@@ -40,19 +40,22 @@ interface TcpLike {
   status?: { observedGeneration?: number; kubernetesResources?: { version?: { status?: string } }; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
 }
 
-async function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+async function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, pollMs = POLL_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(POLL_MS);
+    await sleep(pollMs);
   }
 }
 
 async function listTcps(store: ResourceStore, namespace: string): Promise<TcpLike[]> {
   return (await store.list({ namespace })).items as unknown as TcpLike[];
 }
+
+/** Listing every tcp runs on the controllers' own thread: look less often when there are many. */
+const pollFor = (count: number) => Math.max(POLL_MS, count * 2);
 
 /** Until `count` TenantControlPlanes sleep with their generation observed: every step done. */
 async function waitSteady(store: ResourceStore, namespace: string, count: number): Promise<void> {
@@ -63,7 +66,7 @@ async function waitSteady(store: ResourceStore, namespace: string, count: number
     if (settled.length !== last && (settled.length % Math.max(1, Math.floor(count / 10)) === 0 || settled.length === count)) say(`${settled.length}/${count} at their steady state`);
     last = settled.length;
     return settled.length === count ? true : undefined;
-  });
+  }, pollFor(count));
 }
 
 async function main() {
