@@ -14,6 +14,14 @@ build_components "${ALL_COMPONENTS[@]}"
 cd "$REPO_ROOT"
 log "==> vitest run (unit, integration, conformance, e2e)"
 status=0
-vitest run --project unit --project integration --project conformance --project e2e "$@" || status=$?
+results="$CACHE_DIR/test-results.json"
+rm -f "$results"
+vitest run --project unit --project integration --project conformance --project e2e \
+  --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
 log "tests finished in $((SECONDS - started))s (exit $status)"
+# One plain closing line that any CI reader understands, from vitest's own JSON report.
+if [[ -f "$results" ]]; then
+  node -e 'const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$results"
+fi
 exit "$status"
