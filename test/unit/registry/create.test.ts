@@ -1,17 +1,7 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../../src/apis/meta.ts';
-import { gadgets, newStore, statusOf, user, widget, widgets } from './fixtures.ts';
-import type { ManagedResourceStore } from '../../../src/registry/resource-store.ts';
+import { gadgets, setup, statusOf, user, widget, widgets } from './fixtures.ts';
 
-const stores: ManagedResourceStore[] = [];
-function setup(...args: Parameters<typeof newStore>) {
-  const made = newStore(...args);
-  stores.push(made.store);
-  return made;
-}
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
 
 describe('create', () => {
   test('sets uid, creationTimestamp, generation and resourceVersion; applies defaults', async () => {

@@ -1,6 +1,7 @@
 // A small namespaced kind with a status subresource (Widget) and a cluster-scoped one without
 // (Gadget), declared exactly as src/apis declares the real kinds, so registry tests do not depend
 // on TenantControlPlane or DataStore.
+import { onTestFinished } from 'vitest';
 import type { ResourceDeclaration } from '../../../src/apis/declaration.ts';
 import type { FieldError, KubeObject, UserInfo } from '../../../src/apis/meta.ts';
 import { MemoryDatastore, MemoryStorage } from '../../../src/storage/memory.ts';
@@ -108,6 +109,13 @@ export function newStore(
     ...options,
   });
   return { store, storage };
+}
+
+/** A store for the running test, closed when the test ends. */
+export function setup(...args: Parameters<typeof newStore>) {
+  const made = newStore(...args);
+  onTestFinished(() => made.store.close());
+  return made;
 }
 
 /** Runs `fn` and returns the Status it was rejected with. */

@@ -1,17 +1,7 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import type { ManagedResourceStore } from '../../../src/registry/resource-store.ts';
-import { newStore, statusOf, user, widget } from './fixtures.ts';
+import { describe, expect, test } from 'vitest';
+import { setup, statusOf, user, widget } from './fixtures.ts';
 import { tenantControlPlaneDeclaration } from '../../../src/apis/index.ts';
 
-const stores: ManagedResourceStore[] = [];
-function setup(...args: Parameters<typeof newStore>) {
-  const made = newStore(...args);
-  stores.push(made.store);
-  return made;
-}
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
 
 async function withWidget() {
   const made = setup();

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../../src/apis/meta.ts';
 import type { ManagedResourceStore } from '../../../src/registry/resource-store.ts';
-import { newStore, statusOf, user, widget } from './fixtures.ts';
+import { setup, statusOf, user, widget } from './fixtures.ts';
 
-const stores: ManagedResourceStore[] = [];
-function setup(...args: Parameters<typeof newStore>) {
-  const made = newStore(...args);
-  stores.push(made.store);
-  return made;
-}
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
 
 async function created(store: ManagedResourceStore, name = 'a', spec: Record<string, unknown> = { size: 2, color: 'red' }) {
   return (await store.create('ns1', widget(name, spec), { user })).object;
