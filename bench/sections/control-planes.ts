@@ -221,12 +221,15 @@ async function pollUntil(ctx: BenchContext, path: string, timeoutMs: number, don
 
 const isReady = (object: Conditioned) => object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
+/** Samples of kubectl apply to Ready per driver; each sample is a fresh tcp in a fresh namespace. */
+const READY_SAMPLES = 5;
+
 /**
- * `kubectl apply` of one tcp with one replica to the deployed Kamaji-TS, timed until its Ready
- * condition is True: the path users take. etcd uses the DataStore `default` of the quick start;
- * PostgreSQL and MySQL get a throwaway server and a DataStore of their own.
+ * Runs `work` with the DataStore a driver's samples share: etcd uses the DataStore `default` of the
+ * quick start; PostgreSQL and MySQL get a throwaway server and a DataStore of their own, removed at
+ * the end.
  */
-async function applyToReady(ctx: BenchContext, driver: Driver, namespace: string): Promise<number> {
+async function withDataStore<T>(ctx: BenchContext, driver: Driver, work: (dataStoreName: string) => Promise<T>): Promise<T> {
   const { cluster } = requireCluster(ctx);
   const root = '/apis/tenancy.kamaji.io/v1alpha1';
   const ownDataStore = driver !== 'etcd';
@@ -237,20 +240,33 @@ async function applyToReady(ctx: BenchContext, driver: Driver, namespace: string
       await cluster.admin.request(`${root}/datastores`, { method: 'POST', body: JSON.stringify(dataStore.manifest) });
     }
     await pollUntil(ctx, `${root}/datastores/${dataStoreName}`, 60_000, isReady);
-    const manifest = benchControlPlane(namespace, 'ready', dataStoreName, 1, randomNodePort());
-    ctx.progress(`control planes: kubectl apply of a tcp on ${driver}`);
-    const started = performance.now();
-    await kubectl(['apply', '-f', '-'], { input: JSON.stringify(manifest) });
-    await pollUntil(ctx, `${root}/namespaces/${namespace}/tenantcontrolplanes/ready`, 300_000, isReady);
-    return (performance.now() - started) / 1000;
+    return await work(dataStoreName);
   } finally {
-    await cluster.admin.request(`${root}/namespaces/${namespace}/tenantcontrolplanes/ready`, { method: 'DELETE' }).catch(() => undefined);
-    const gone = Date.now() + 120_000;
-    while (Date.now() < gone && (await cluster.admin.request(`${root}/namespaces/${namespace}/tenantcontrolplanes/ready`).then(() => true, () => false))) await sleep(500);
     if (dataStore) {
       await cluster.admin.request(`${root}/datastores/${dataStoreName}`, { method: 'DELETE' }).catch(() => undefined);
       await dataStore.stop();
     }
+  }
+}
+
+/**
+ * `kubectl apply` of one tcp with one replica to the deployed Kamaji-TS, timed until its Ready
+ * condition is True: the path users take. The tcp is deleted and waited for before the next sample,
+ * so samples do not overlap.
+ */
+async function applyToReady(ctx: BenchContext, dataStoreName: string, namespace: string): Promise<number> {
+  const { cluster } = requireCluster(ctx);
+  const path = `/apis/tenancy.kamaji.io/v1alpha1/namespaces/${namespace}/tenantcontrolplanes/ready`;
+  try {
+    const manifest = benchControlPlane(namespace, 'ready', dataStoreName, 1, randomNodePort());
+    const started = performance.now();
+    await kubectl(['apply', '-f', '-'], { input: JSON.stringify(manifest) });
+    await pollUntil(ctx, path, 300_000, isReady);
+    return (performance.now() - started) / 1000;
+  } finally {
+    await cluster.admin.request(path, { method: 'DELETE' }).catch(() => undefined);
+    const gone = Date.now() + 120_000;
+    while (Date.now() < gone && (await cluster.admin.request(path).then(() => true, () => false))) await sleep(500);
   }
 }
 
@@ -262,10 +278,17 @@ async function timeToReady(ctx: BenchContext): Promise<void> {
     return;
   }
   for (const driver of ['etcd', 'PostgreSQL', 'MySQL'] as const) {
-    ctx.progress(`control planes: kubectl apply to Ready, one tcp on ${driver}, one replica (pods run)`);
     try {
-      const seconds = await inNamespace(ctx, `ready-${driver.toLowerCase()}`, (namespace) => applyToReady(ctx, driver, namespace));
-      ctx.add(figure({ section: SECTION, name: name(driver), unit: 's', better: 'lower', kamajiTs: measured([seconds]), peer: claimed(16, ORIGINAL), peerLabel: 'Kamaji operator' }));
+      const samples = await withDataStore(ctx, driver, async (dataStoreName) => {
+        const seconds: number[] = [];
+        for (let sample = 1; sample <= READY_SAMPLES; sample++) {
+          ctx.progress(`control planes: kubectl apply to Ready on ${driver}, sample ${sample} of ${READY_SAMPLES} (pods run)`);
+          seconds.push(await inNamespace(ctx, `ready-${driver.toLowerCase()}-${sample}`, (namespace) => applyToReady(ctx, dataStoreName, namespace)));
+          ctx.progress(`control planes: Ready in ${seconds.at(-1)!.toFixed(1)} s`);
+        }
+        return seconds;
+      });
+      ctx.add(figure({ section: SECTION, name: name(driver), unit: 's', better: 'lower', kamajiTs: measured(samples), peer: claimed(16, ORIGINAL), peerLabel: 'Kamaji operator', note: `${READY_SAMPLES} samples, each a new tcp in a new namespace` }));
     } catch (error) {
       ctx.add(figure({ section: SECTION, name: name(driver), unit: 's', better: 'lower', kamajiTs: notMeasured(error instanceof Error ? error.message : String(error)), peer: claimed(16, ORIGINAL), peerLabel: 'Kamaji operator' }));
     }
