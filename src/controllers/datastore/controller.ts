@@ -51,6 +51,13 @@ export interface RecentCheck {
 /** Shorter than the recheck period: every periodic pass connects again. */
 export const CHECK_REUSE_MS = 30_000;
 
+/**
+ * tcps that come or go in bulk (thousands deleted with their namespace) change usedBy each time:
+ * their passes are gathered for this long, so a DataStore status (which lists them all) is
+ * rewritten a few times a second at most rather than once per tcp.
+ */
+export const USED_BY_BATCH_MS = 250;
+
 /** Checks the DataStore with the driver's own client: credentials resolved, connection opened, closed. */
 export function checkDataStoreWith(managementClient: KubeClient): (dataStore: DataStore) => Promise<void> {
   return async (dataStore) => {
@@ -176,7 +183,7 @@ export class DataStoreController {
       if (type === 'DELETED') this.#namedBy.delete(key);
       else this.#namedBy.set(key, now);
       const changed = [...before].filter((name) => !now.has(name)).concat([...now].filter((name) => !before.has(name)));
-      for (const name of changed) this.#controller.enqueue(name);
+      for (const name of changed) this.#controller.queue.addAfter(name, USED_BY_BATCH_MS);
     });
   }
 

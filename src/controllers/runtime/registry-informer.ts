@@ -7,7 +7,11 @@ import type { ResourceStore, WatchEvent, WatchSubscription } from '../../registr
 import { errorMessage } from './controller.ts';
 
 export type InformerEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-export type InformerHandler<T extends KubeObject> = (type: InformerEventType, object: T) => void;
+/** `previous` is the cached object a MODIFIED replaces, so a handler can ignore changes it does not care about. */
+export type InformerHandler<T extends KubeObject> = (type: InformerEventType, object: T, previous?: T) => void;
+
+/** What a reconciler reads: the informer's cache, never the storage behind it. */
+export type InformerCache<T extends KubeObject = KubeObject> = Pick<RegistryInformer<T>, 'get' | 'list'>;
 
 const RELIST_DELAY_MS = 1_000;
 
@@ -77,7 +81,7 @@ export class RegistryInformer<T extends KubeObject = KubeObject> {
       const cached = this.#cache.get(key);
       this.#cache.set(key, object);
       if (!cached) this.#emit('ADDED', object);
-      else if (cached.metadata.resourceVersion !== object.metadata.resourceVersion) this.#emit('MODIFIED', object);
+      else if (cached.metadata.resourceVersion !== object.metadata.resourceVersion) this.#emit('MODIFIED', object, cached);
     }
     for (const [key, object] of this.#cache) {
       if (!seen.has(key)) {
@@ -111,12 +115,13 @@ export class RegistryInformer<T extends KubeObject = KubeObject> {
     }
     const object = event.object as T;
     const key = objectKey(object);
+    const previous = this.#cache.get(key);
     if (event.type === 'DELETED') this.#cache.delete(key);
     else this.#cache.set(key, object);
-    this.#emit(event.type, object);
+    this.#emit(event.type, object, event.type === 'MODIFIED' ? previous : undefined);
   }
 
-  #emit(type: InformerEventType, object: T): void {
-    for (const handler of this.#handlers) handler(type, object);
+  #emit(type: InformerEventType, object: T, previous?: T): void {
+    for (const handler of this.#handlers) handler(type, object, previous);
   }
 }

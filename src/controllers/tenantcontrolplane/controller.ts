@@ -1,8 +1,9 @@
 // The TenantControlPlane controller: the reconciler behind a work queue, fed by the registry's
 // TenantControlPlanes and DataStores and by the management-cluster objects the tcps own.
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { TenantControlPlane } from '../../apis/index.ts';
+import type { DataStore, TenantControlPlane } from '../../apis/index.ts';
 import type { KubeObject } from '../../apis/meta.ts';
 import type { ResourceStore } from '../../registry/store.ts';
 import { Controller } from '../runtime/controller.ts';
@@ -11,7 +12,7 @@ import type { KubeClient } from '../runtime/kube-client.ts';
 import { ManagementInformer } from '../runtime/management-informer.ts';
 import { RegistryInformer, objectKey } from '../runtime/registry-informer.ts';
 import type { TenantDatastores } from './datastore-setup.ts';
-import { LABEL_NAME } from './names.ts';
+import { ANNOTATION_PAUSED, LABEL_NAME } from './names.ts';
 import { TenantControlPlaneReconciler } from './reconciler.ts';
 import type { TenantControlPlaneOptions } from './step.ts';
 
@@ -44,7 +45,14 @@ export class TenantControlPlaneController {
 
   constructor(deps: TenantControlPlaneControllerDeps) {
     const logger = deps.logger.child({ controller: 'tenantcontrolplane' });
-    const reconciler = new TenantControlPlaneReconciler({ ...deps, logger });
+    this.#tcpInformer = new RegistryInformer(deps.tenantControlPlanes, logger);
+    this.#dataStoreInformer = new RegistryInformer(deps.dataStores, logger);
+    const reconciler = new TenantControlPlaneReconciler({
+      ...deps,
+      tenantControlPlaneCache: this.#tcpInformer,
+      dataStoreCache: this.#dataStoreInformer,
+      logger,
+    });
     this.#controller = new Controller({
       name: 'tenantcontrolplane',
       reconcile: (key) => reconciler.reconcile(key),
@@ -53,13 +61,18 @@ export class TenantControlPlaneController {
     });
     const enqueue = (key: string) => this.#controller.enqueue(key);
 
-    this.#tcpInformer = new RegistryInformer(deps.tenantControlPlanes, logger);
-    this.#tcpInformer.on((_type, tcp) => enqueue(objectKey(tcp)));
+    // Objects the user paused (Kamaji's annotation) are not even queued: thousands of paused
+    // objects coming and going cost no reconciles. Unpausing is a change, and queues the key.
+    this.#tcpInformer.on((_type, tcp) => {
+      if (!isPaused(tcp)) enqueue(objectKey(tcp));
+    });
 
-    this.#dataStoreInformer = new RegistryInformer(deps.dataStores, logger);
-    this.#dataStoreInformer.on((_type, dataStore) => {
+    // A pass reads a DataStore's spec and readiness only: a status that merely lists its users
+    // changes with every tcp that comes or goes, and must not send every tcp round again.
+    this.#dataStoreInformer.on((type, dataStore, previous) => {
+      if (type === 'MODIFIED' && previous && !changesTenantControlPlanes(previous, dataStore)) return;
       for (const tcp of this.#tcpInformer.list()) {
-        if (usesDataStore(tcp, dataStore.metadata.name ?? '')) enqueue(objectKey(tcp));
+        if (!isPaused(tcp) && usesDataStore(tcp, dataStore.metadata.name ?? '')) enqueue(objectKey(tcp));
       }
     });
 
@@ -83,9 +96,10 @@ export class TenantControlPlaneController {
   }
 
   async start(): Promise<void> {
-    this.#controller.start();
-    await this.#tcpInformer.start();
+    // Passes read the caches: the DataStores must be there before the first tcp is handed out.
     await this.#dataStoreInformer.start();
+    await this.#tcpInformer.start();
+    this.#controller.start();
     await Promise.all(this.#managementInformers.map((informer) => informer.start()));
   }
 
@@ -95,6 +109,26 @@ export class TenantControlPlaneController {
     await Promise.all(this.#managementInformers.map((informer) => informer.stop()));
     await this.#controller.stop();
   }
+}
+
+function isPaused(object: KubeObject): boolean {
+  return object.metadata.annotations?.[ANNOTATION_PAUSED] !== undefined;
+}
+
+function changesTenantControlPlanes(before: KubeObject, after: KubeObject): boolean {
+  const ready = (object: KubeObject) => (object as unknown as DataStore).status?.ready;
+  return (
+    before.metadata.generation !== after.metadata.generation ||
+    before.metadata.deletionTimestamp !== after.metadata.deletionTimestamp ||
+    ready(before) !== ready(after) ||
+    // The reason a DataStore is not ready is shown in the tcps' Ready condition.
+    !isDeepStrictEqual(readyConditionOf(before), readyConditionOf(after))
+  );
+}
+
+function readyConditionOf(object: KubeObject): unknown {
+  const condition = (object as unknown as DataStore).status?.conditions?.find((c) => c.type === 'Ready');
+  return condition && { status: condition.status, reason: condition.reason, message: condition.message };
 }
 
 function usesDataStore(object: KubeObject, dataStoreName: string): boolean {

@@ -8,6 +8,7 @@ import type { Condition, KubeObject, UserInfo } from '../../apis/meta.ts';
 import { ApiError } from '../../registry/errors.ts';
 import type { ResourceStore } from '../../registry/store.ts';
 import type { ReconcileResult } from '../runtime/controller.ts';
+import type { InformerCache } from '../runtime/registry-informer.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
 import { apiErrorMessage, apiStatusCode, deleteObject, kubeTime, type KubeClient } from '../runtime/kube-client.ts';
 import { reconcileCredentials } from './credentials.ts';
@@ -32,8 +33,11 @@ function isConflict(error: unknown): boolean {
 const RESYNC_MS = 5 * 60_000;
 
 export interface TenantControlPlaneReconcilerDeps {
+  /** Written to (finalizers, status); never read: a pass reads the caches. */
   tenantControlPlanes: ResourceStore;
-  dataStores: ResourceStore;
+  /** The informers' caches, keyed `namespace/name` and `name`. A stale entry costs a conflict and another pass. */
+  tenantControlPlaneCache: InformerCache;
+  dataStoreCache: InformerCache;
   managementClient: KubeClient;
   datastores: TenantDatastores;
   events: EventRecorder;
@@ -49,10 +53,9 @@ export class TenantControlPlaneReconciler {
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {
-    const [namespace = '', name = ''] = key.split('/');
-    const tcp = await this.#get(namespace, name);
+    const tcp = this.#deps.tenantControlPlaneCache.get(key) as unknown as TenantControlPlane | undefined;
     if (!tcp) return {};
-    const logger = this.#deps.logger.child({ namespace, name });
+    const logger = this.#deps.logger.child({ namespace: tcp.metadata.namespace, name: tcp.metadata.name });
     if (tcp.metadata.annotations && ANNOTATION_PAUSED in tcp.metadata.annotations) {
       logger.debug('paused; skipping');
       return {};
@@ -61,23 +64,8 @@ export class TenantControlPlaneReconciler {
     return this.#pass(tcp, logger);
   }
 
-  async #get(namespace: string, name: string): Promise<TenantControlPlane | undefined> {
-    try {
-      return (await this.#deps.tenantControlPlanes.get(namespace, name)) as unknown as TenantControlPlane;
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 404) return undefined;
-      throw error;
-    }
-  }
-
-  async #dataStore(name: string | undefined): Promise<DataStore | undefined> {
-    if (!name) return undefined;
-    try {
-      return (await this.#deps.dataStores.get(undefined, name)) as unknown as DataStore;
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 404) return undefined;
-      throw error;
-    }
+  #dataStore(name: string | undefined): DataStore | undefined {
+    return name ? (this.#deps.dataStoreCache.get(name) as unknown as DataStore | undefined) : undefined;
   }
 
   async #pass(original: TenantControlPlane, logger: Logger): Promise<ReconcileResult> {
@@ -182,7 +170,7 @@ export class TenantControlPlaneReconciler {
         `spec.dataStore changed from "${current}" to "${name}": moving a control plane's data to another DataStore is not supported; set it back to "${current}"`,
       );
     }
-    const dataStore = await this.#dataStore(name);
+    const dataStore = this.#dataStore(name);
     if (!dataStore) throw new StepError('DataStoreNotFound', `DataStore "${name}" not found`);
     if (!dataStore.status?.ready) {
       const condition = (dataStore.status?.conditions as Condition[] | undefined)?.find((c) => c.status === 'False');
@@ -202,9 +190,7 @@ export class TenantControlPlaneReconciler {
       kind: 'Deployment',
       metadata: { name: tcp.metadata.name ?? '', namespace: tcp.metadata.namespace ?? '' },
     });
-    const dataStore = await this.#dataStore(
-      tcp.status?.storage?.dataStoreName || tcp.spec.dataStore || this.#deps.options.defaultDataStore,
-    );
+    const dataStore = this.#dataStore(tcp.status?.storage?.dataStoreName || tcp.spec.dataStore || this.#deps.options.defaultDataStore);
     try {
       await cleanupDatastore({ tcp, managementClient: this.#deps.managementClient, datastores: this.#deps.datastores, events: this.#deps.events }, dataStore);
     } catch (error) {
