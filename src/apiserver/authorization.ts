@@ -1,8 +1,12 @@
 // Delegated authorization: every request is a SubjectAccessReview against kube-apiserver's
-// authorizers (RBAC), with the exact attributes kube-apiserver itself would check, so one RBAC
-// rule means the same on both servers. system:masters and the health paths skip the round-trip.
+// authorizers (RBAC), with the attributes kube-apiserver itself would check, so one RBAC rule
+// means the same on both servers. system:masters and the health paths skip the round-trip.
+// A round trip costs milliseconds where kube-apiserver's RBAC is an in-memory lookup, so answers
+// are kept 10 s (as kube's webhook authorizer keeps them), identical questions in flight share one
+// review, and a request naming an object first asks about all names (see #decide).
 import type { UserInfo } from '../apis/meta.ts';
 import { ApiError, forbidden, internalError } from '../registry/errors.ts';
+import type { ApiServerMetrics } from './metrics.ts';
 import type { RequestInfo } from './request-info.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -91,22 +95,38 @@ function pathAllowed(path: string, patterns: readonly string[]): boolean {
   return patterns.some((pattern) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern));
 }
 
+/** The same question about every name: in ResourceAttributes an empty name means "all". */
+export function allNamesSpec(spec: SubjectAccessReviewSpec): SubjectAccessReviewSpec | undefined {
+  const attributes = spec.resourceAttributes;
+  if (!attributes?.name) return undefined;
+  const { name: _name, ...allNames } = attributes;
+  return { ...spec, resourceAttributes: allNames };
+}
+
+const isAllowed = (status: SubjectAccessReviewStatus) => status.allowed && !status.denied;
+
 export interface AuthorizerOptions {
   /** Absent for local runs without a cluster: then only system:masters and always-allowed paths pass. */
   reviewer?: SubjectAccessReviewer;
   alwaysAllowPaths?: readonly string[];
   now?: () => number;
+  /** Counts what answered each question (kamaji_subject_access_review_answers_total). */
+  metrics?: ApiServerMetrics;
 }
 
 export class Authorizer {
   readonly #reviewer: SubjectAccessReviewer | undefined;
   readonly #alwaysAllowPaths: readonly string[];
   readonly #cache: TtlCache<SubjectAccessReviewStatus>;
+  /** Reviews sent and not answered yet, by cache key: identical questions wait for them. */
+  readonly #inFlight = new Map<string, Promise<SubjectAccessReviewStatus>>();
+  readonly #metrics: ApiServerMetrics | undefined;
 
   constructor(options: AuthorizerOptions) {
     this.#reviewer = options.reviewer;
     this.#alwaysAllowPaths = options.alwaysAllowPaths ?? ALWAYS_ALLOW_PATHS;
     this.#cache = new TtlCache(options.now ? { now: options.now } : {});
+    this.#metrics = options.metrics;
   }
 
   /** Resolves when allowed; throws the 403 (denied) or 500 (review failed) to answer with. */
@@ -114,25 +134,68 @@ export class Authorizer {
     if (user.groups.includes(SYSTEM_MASTERS)) return;
     if (!info.isResourceRequest && pathAllowed(info.path, this.#alwaysAllowPaths)) return;
     if (!this.#reviewer) throw forbiddenError(user.username, info, 'delegated authorization is not configured');
-    const status = await this.#review(subjectAccessReviewSpec(user, info));
-    if (status.allowed && !status.denied) return;
+    const status = await this.#decide(this.#reviewer, subjectAccessReviewSpec(user, info));
+    if (isAllowed(status)) return;
     throw forbiddenError(user.username, info, status.reason);
   }
 
-  async #review(spec: SubjectAccessReviewSpec): Promise<SubjectAccessReviewStatus> {
+  /**
+   * A request naming an object is first asked about all names: RBAC rules without resourceNames
+   * (nearly all of them) allow every name, so one cached answer serves every object the user
+   * touches with that verb, resource and namespace, instead of one round trip per object. Only
+   * when that is not allowed is the exact question asked, so rules with resourceNames still work
+   * and a denial carries the exact question's reason. An authorizer that allows "all names" yet
+   * denies one would contradict what an empty name means in the API; RBAC and Node never do.
+   *
+   * A namespaced request is not also asked cluster-wide (no namespace): ClusterRoleBindings are
+   * already found by the namespaced question, which costs one review per namespace per 10 s, while
+   * a user bound only by RoleBindings (the usual tenant) would pay an extra, always-denied round
+   * trip on every miss.
+   */
+  async #decide(reviewer: SubjectAccessReviewer, spec: SubjectAccessReviewSpec): Promise<SubjectAccessReviewStatus> {
+    const allNames = allNamesSpec(spec);
+    if (allNames) {
+      const status = await this.#review(reviewer, allNames);
+      if (isAllowed(status)) return status;
+    }
+    return this.#review(reviewer, spec);
+  }
+
+  /** The cached answer, the answer of the identical review in flight, or a new review's. */
+  #review(reviewer: SubjectAccessReviewer, spec: SubjectAccessReviewSpec): Promise<SubjectAccessReviewStatus> {
     const key = JSON.stringify(spec);
     const cached = this.#cache.get(key);
-    if (cached) return cached;
-    let status: SubjectAccessReviewStatus;
-    try {
-      status = await this.#reviewer!.review(spec);
-    } catch {
-      throw internalError('the request could not be authorized');
+    if (cached) {
+      this.#count('cache');
+      return Promise.resolve(cached);
     }
-    if (attributeSize(spec) <= MAX_CACHEABLE_ATTRIBUTES) {
-      this.#cache.set(key, status, status.allowed ? SAR_ALLOW_TTL_MS : SAR_DENY_TTL_MS);
+    const inFlight = this.#inFlight.get(key);
+    if (inFlight) {
+      this.#count('in-flight');
+      return inFlight;
     }
-    return status;
+    this.#count('kube-apiserver');
+    // A failed review is not cached: every waiter gets the same 500 and the next request asks again.
+    const review = reviewer
+      .review(spec)
+      .then(
+        (status) => {
+          if (attributeSize(spec) <= MAX_CACHEABLE_ATTRIBUTES) {
+            this.#cache.set(key, status, status.allowed ? SAR_ALLOW_TTL_MS : SAR_DENY_TTL_MS);
+          }
+          return status;
+        },
+        () => {
+          throw internalError('the request could not be authorized');
+        },
+      )
+      .finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, review);
+    return review;
+  }
+
+  #count(answeredBy: 'cache' | 'in-flight' | 'kube-apiserver'): void {
+    this.#metrics?.subjectAccessReviewAnswers.inc({ answered_by: answeredBy });
   }
 }
 

@@ -91,6 +91,18 @@ export class ApiServerMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Not a kube-apiserver metric: how many of the Authorizer's SubjectAccessReview questions cost a
+   * round trip (kube-apiserver), were answered by its 10 s cache (cache), or waited for an identical
+   * review already in flight (in-flight). Shows what the authorization caches save.
+   */
+  readonly subjectAccessReviewAnswers = new Counter({
+    name: 'kamaji_subject_access_review_answers_total',
+    help: 'SubjectAccessReview questions of delegated authorization, by what answered them: kube-apiserver (a review sent), cache, or in-flight (an identical review already sent).',
+    labelNames: ['answered_by'],
+    registers: [this.registry],
+  });
+
   /** For instrumentStorage: one observation per storage call. */
   readonly observeStorage = (operation: string, seconds: number, ok: boolean): void => {
     this.storageDuration.observe({ operation, result: ok ? 'ok' : 'error' }, seconds);

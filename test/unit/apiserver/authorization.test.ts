@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  allNamesSpec,
   Authorizer,
   forbiddenError,
   subjectAccessReviewSpec,
   type SubjectAccessReviewSpec,
   type SubjectAccessReviewStatus,
 } from '../../../src/apiserver/authorization.ts';
+import { ApiServerMetrics } from '../../../src/apiserver/metrics.ts';
 import { requestInfoFor } from '../../../src/apiserver/request-info.ts';
 import { ApiError } from '../../../src/registry/errors.ts';
 
@@ -57,6 +59,29 @@ describe('subjectAccessReviewSpec', () => {
   });
 });
 
+describe('allNamesSpec', () => {
+  it('asks the same question without the name, and nothing for requests without one', () => {
+    const named = subjectAccessReviewSpec(alice, info('GET', `${G}/namespaces/t1/tenantcontrolplanes/prod/kubeconfig`));
+    expect(allNamesSpec(named)).toStrictEqual({
+      user: 'alice',
+      uid: 'u-1',
+      groups: ['team-a', 'system:authenticated'],
+      extra: { scopes: ['x'] },
+      resourceAttributes: {
+        namespace: 't1',
+        verb: 'get',
+        group: 'tenancy.kamaji.io',
+        version: 'v1alpha1',
+        resource: 'tenantcontrolplanes',
+        subresource: 'kubeconfig',
+      },
+    });
+    expect(named.resourceAttributes?.name).toBe('prod');
+    expect(allNamesSpec(subjectAccessReviewSpec(alice, info('GET', `${G}/namespaces/t1/tenantcontrolplanes`)))).toBeUndefined();
+    expect(allNamesSpec(subjectAccessReviewSpec(alice, info('GET', '/metrics')))).toBeUndefined();
+  });
+});
+
 describe('forbiddenError', () => {
   it('formats the namespaced, cluster-scoped and non-resource messages as kube-apiserver does', () => {
     expect(forbiddenError('alice', info('GET', `${G}/namespaces/t1/tenantcontrolplanes/prod/kubeconfig`)).status).toEqual({
@@ -81,20 +106,44 @@ describe('forbiddenError', () => {
 });
 
 describe('Authorizer', () => {
+  /** A fake kube-apiserver: answers with `answer`, at once or when the test says (`hold`). */
   function reviewing(answer: (spec: SubjectAccessReviewSpec) => SubjectAccessReviewStatus) {
     const calls: SubjectAccessReviewSpec[] = [];
+    const held: PromiseWithResolvers<void>[] = [];
+    let holding = false;
     let clock = 0;
+    const metrics = new ApiServerMetrics();
     const authorizer = new Authorizer({
       reviewer: {
         review: async (spec) => {
           calls.push(spec);
+          if (holding) {
+            const gate = Promise.withResolvers<void>();
+            held.push(gate);
+            await gate.promise;
+          }
           return answer(spec);
         },
       },
       now: () => clock,
+      metrics,
     });
-    return { authorizer, calls, advance: (ms: number) => (clock += ms) };
+    return {
+      authorizer,
+      calls,
+      advance: (ms: number) => (clock += ms),
+      hold: (on = true) => (holding = on),
+      /** Lets every review held so far answer (or fail); later ones are held too. */
+      release: (failure?: Error) => {
+        for (const gate of held.splice(0)) failure ? gate.reject(failure) : gate.resolve();
+      },
+      answeredBy: async () =>
+        Object.fromEntries((await metrics.subjectAccessReviewAnswers.get()).values.map((v) => [v.labels.answered_by, v.value])),
+    };
   }
+
+  const tcp = (namespace: string, name: string) => info('GET', `${G}/namespaces/${namespace}/tenantcontrolplanes/${name}`);
+  const namesAsked = (calls: SubjectAccessReviewSpec[]) => calls.map((spec) => spec.resourceAttributes?.name ?? '(all)');
 
   it('lets system:masters and the health and OpenAPI paths through without a review', async () => {
     const { authorizer, calls } = reviewing(() => ({ allowed: false }));
@@ -111,20 +160,99 @@ describe('Authorizer', () => {
     const { authorizer, calls, advance } = reviewing((spec) =>
       spec.resourceAttributes?.namespace === 't1' ? { allowed: true } : { allowed: false, reason: 'no RBAC policy matched' },
     );
-    const inT1 = info('GET', `${G}/namespaces/t1/tenantcontrolplanes/prod`);
-    const inT2 = info('GET', `${G}/namespaces/t2/tenantcontrolplanes/prod`);
-    expect(await statusOf(authorizer.authorize(alice, inT1))).toBe('allowed');
-    expect(await statusOf(authorizer.authorize(alice, inT2))).toMatchObject({
+    expect(await statusOf(authorizer.authorize(alice, tcp('t1', 'prod')))).toBe('allowed');
+    expect(await statusOf(authorizer.authorize(alice, tcp('t2', 'prod')))).toMatchObject({
       code: 403,
       message:
         'tenantcontrolplanes.tenancy.kamaji.io "prod" is forbidden: User "alice" cannot get resource "tenantcontrolplanes" in API group "tenancy.kamaji.io" in the namespace "t2": no RBAC policy matched',
     });
-    await authorizer.authorize(alice, inT1);
-    await statusOf(authorizer.authorize(alice, inT2));
-    expect(calls).toHaveLength(2);
-    advance(10_001);
-    await authorizer.authorize(alice, inT1);
+    // t1: all names allowed; t2: all names denied, then the exact question denied.
+    expect(namesAsked(calls)).toEqual(['(all)', '(all)', 'prod']);
+    await authorizer.authorize(alice, tcp('t1', 'prod'));
+    await statusOf(authorizer.authorize(alice, tcp('t2', 'prod')));
     expect(calls).toHaveLength(3);
+    advance(10_001);
+    await authorizer.authorize(alice, tcp('t1', 'prod'));
+    expect(calls).toHaveLength(4);
+  });
+
+  it('asks once about all names when they are allowed: one review for 100 different objects', async () => {
+    const { authorizer, calls, answeredBy } = reviewing((spec) => ({ allowed: spec.resourceAttributes?.name === undefined }));
+    for (let i = 0; i < 100; i++) {
+      expect(await statusOf(authorizer.authorize(alice, tcp('t1', `tcp-${i}`)))).toBe('allowed');
+    }
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.resourceAttributes).toEqual({
+      namespace: 't1',
+      verb: 'get',
+      group: 'tenancy.kamaji.io',
+      version: 'v1alpha1',
+      resource: 'tenantcontrolplanes',
+    });
+    expect(await answeredBy()).toEqual({ 'kube-apiserver': 1, cache: 99 });
+  });
+
+  it('asks the exact question when all names are not allowed: resourceNames rules work and the denial is the exact one', async () => {
+    // What RBAC answers for a Role with resourceNames: [prod].
+    const { authorizer, calls } = reviewing((spec) => {
+      const name = spec.resourceAttributes?.name;
+      return name === 'prod' ? { allowed: true } : { allowed: false, reason: `no rule for ${name ?? 'all names'}` };
+    });
+    expect(await statusOf(authorizer.authorize(alice, tcp('t1', 'prod')))).toBe('allowed');
+    expect(await statusOf(authorizer.authorize(alice, tcp('t1', 'other')))).toMatchObject({
+      code: 403,
+      reason: 'Forbidden',
+      details: { name: 'other', group: 'tenancy.kamaji.io', kind: 'tenantcontrolplanes' },
+      message:
+        'tenantcontrolplanes.tenancy.kamaji.io "other" is forbidden: User "alice" cannot get resource "tenantcontrolplanes" in API group "tenancy.kamaji.io" in the namespace "t1": no rule for other',
+    });
+    expect(namesAsked(calls)).toEqual(['(all)', 'prod', 'other']);
+  });
+
+  it('does not take an explicit denial of all names as the answer for one name', async () => {
+    const { authorizer, calls } = reviewing((spec) =>
+      spec.resourceAttributes?.name === 'prod' ? { allowed: true } : { allowed: false, denied: true, reason: 'denied by policy' },
+    );
+    expect(await statusOf(authorizer.authorize(alice, tcp('t1', 'prod')))).toBe('allowed');
+    expect(namesAsked(calls)).toEqual(['(all)', 'prod']);
+  });
+
+  it('sends one review for identical questions asked while it is in flight', async () => {
+    const { authorizer, calls, hold, release, answeredBy } = reviewing((spec) => ({ allowed: spec.resourceAttributes?.name === undefined }));
+    hold();
+    // 8 writers at once on different objects: one question about all names between them.
+    const pending = Array.from({ length: 8 }, (_, i) => statusOf(authorizer.authorize(alice, tcp('t1', `tcp-${i}`))));
+    expect(calls).toHaveLength(1);
+    release();
+    expect(await Promise.all(pending)).toEqual(Array(8).fill('allowed'));
+    expect(await answeredBy()).toEqual({ 'kube-apiserver': 1, 'in-flight': 7 });
+  });
+
+  it('shares the exact review in flight too, for a resourceNames user', async () => {
+    const { authorizer, calls, hold, release } = reviewing((spec) => ({ allowed: spec.resourceAttributes?.name === 'prod' }));
+    hold();
+    const pending = Array.from({ length: 8 }, () => statusOf(authorizer.authorize(alice, tcp('t1', 'prod'))));
+    expect(calls).toHaveLength(1);
+    release();
+    // All names denied: the 8 ask the exact question, and share one review of it.
+    await expect.poll(() => calls.length).toBe(2);
+    release();
+    expect(await Promise.all(pending)).toEqual(Array(8).fill('allowed'));
+    expect(namesAsked(calls)).toEqual(['(all)', 'prod']);
+  });
+
+  it('gives every waiter the same 500 when the review fails, and does not cache the failure', async () => {
+    const { authorizer, calls, hold, release } = reviewing(() => ({ allowed: true }));
+    hold();
+    const pending = Array.from({ length: 3 }, () => statusOf(authorizer.authorize(alice, tcp('t1', 'prod'))));
+    release(new Error('dial tcp 10.0.0.1:443: connection refused'));
+    hold(false);
+    const statuses = await Promise.all(pending);
+    expect(calls).toHaveLength(1);
+    for (const status of statuses) expect(status).toMatchObject({ code: 500, reason: 'InternalError' });
+    expect(new Set(statuses.map((status) => JSON.stringify(status))).size).toBe(1);
+    expect(await statusOf(authorizer.authorize(alice, tcp('t1', 'prod')))).toBe('allowed');
+    expect(calls).toHaveLength(2);
   });
 
   it('answers 500 without details when the review cannot be made, and 403 without a reviewer', async () => {
