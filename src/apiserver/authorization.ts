@@ -7,7 +7,7 @@
 import type { UserInfo } from '../apis/meta.ts';
 import { ApiError, forbidden, internalError } from '../registry/errors.ts';
 import type { ApiServerMetrics } from './metrics.ts';
-import type { RequestInfo } from './request-info.ts';
+import type { RequestInfo, ResourceRequestInfo } from './request-info.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 export interface ResourceAttributes {
@@ -82,6 +82,11 @@ export function forbiddenMessage(username: string, info: RequestInfo): string {
 export function forbiddenError(username: string, info: RequestInfo, reason?: string): ApiError {
   const cause = reason ? `${forbiddenMessage(username, info)}: ${reason}` : forbiddenMessage(username, info);
   if (!info.isResourceRequest) return forbidden(`forbidden: ${cause}`, {});
+  return resourceForbidden(info, cause);
+}
+
+/** apierrors.NewForbidden(qualifiedResource, name, cause). */
+function resourceForbidden(info: ResourceRequestInfo, cause: string): ApiError {
   const qualified = info.apiGroup ? `${info.resource}.${info.apiGroup}` : info.resource;
   const subject = info.name ? `${qualified} "${info.name}"` : qualified;
   return forbidden(`${subject} is forbidden: ${cause}`, {
@@ -137,6 +142,19 @@ export class Authorizer {
     const status = await this.#decide(this.#reviewer, subjectAccessReviewSpec(user, info));
     if (isAllowed(status)) return;
     throw forbiddenError(user.username, info, status.reason);
+  }
+
+  /**
+   * A write that creates the object it names (server-side apply of a missing object) is also a
+   * `create` of that name, which kube checks only then (withAuthorization in handlers/update.go
+   * and patch.go); its 403 carries the authorizer's reason alone, as kube's does.
+   */
+  async authorizeCreateOnUpdate(user: UserInfo, info: ResourceRequestInfo): Promise<void> {
+    if (user.groups.includes(SYSTEM_MASTERS)) return;
+    if (!this.#reviewer) throw resourceForbidden(info, 'delegated authorization is not configured');
+    const status = await this.#decide(this.#reviewer, subjectAccessReviewSpec(user, { ...info, verb: 'create' }));
+    if (isAllowed(status)) return;
+    throw resourceForbidden(info, status.reason ?? '');
   }
 
   /**

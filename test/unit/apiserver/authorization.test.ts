@@ -255,6 +255,35 @@ describe('Authorizer', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('checks create for a write that creates, with kube\'s 403 for it', async () => {
+    // Bob may patch every tcp in t1 but create none.
+    const { authorizer, calls } = reviewing((spec) => ({ allowed: spec.resourceAttributes?.verb === 'patch' }));
+    const apply = info('PATCH', `${G}/namespaces/t1/tenantcontrolplanes/new`);
+    if (!apply.isResourceRequest) throw new Error('not a resource request');
+    const bob = { username: 'bob', groups: ['system:authenticated'] };
+    expect(await statusOf(authorizer.authorize(bob, apply))).toBe('allowed');
+    expect(await statusOf(authorizer.authorizeCreateOnUpdate(bob, apply))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Status',
+      metadata: {},
+      status: 'Failure',
+      message: 'tenantcontrolplanes.tenancy.kamaji.io "new" is forbidden: ',
+      reason: 'Forbidden',
+      details: { name: 'new', group: 'tenancy.kamaji.io', kind: 'tenantcontrolplanes' },
+      code: 403,
+    });
+    expect(calls.map((spec) => `${spec.resourceAttributes?.verb} ${spec.resourceAttributes?.name ?? '(all)'}`)).toEqual([
+      'patch (all)',
+      'create (all)',
+      'create new',
+    ]);
+    const creator = reviewing(() => ({ allowed: true }));
+    expect(await statusOf(creator.authorizer.authorizeCreateOnUpdate(bob, apply))).toBe('allowed');
+    expect(creator.calls.map((spec) => spec.resourceAttributes)).toEqual([
+      { namespace: 't1', verb: 'create', group: 'tenancy.kamaji.io', version: 'v1alpha1', resource: 'tenantcontrolplanes' },
+    ]);
+  });
+
   it('answers 500 without details when the review cannot be made, and 403 without a reviewer', async () => {
     const failing = new Authorizer({ reviewer: { review: async () => Promise.reject(new Error('dial tcp 10.0.0.1:443: refused')) } });
     const status = await statusOf(failing.authorize(alice, info('GET', `${G}/datastores`)));
