@@ -71,7 +71,7 @@ export class ApiServer {
       new X509Authenticator(options.authenticationConfig),
       ...(options.tokenReviewer ? [new TokenAuthenticator(options.tokenReviewer)] : []),
     ];
-    this.#authorizer = new Authorizer(options.subjectAccessReviewer ? { reviewer: options.subjectAccessReviewer } : {});
+    this.#authorizer = new Authorizer({ ...(options.subjectAccessReviewer ? { reviewer: options.subjectAccessReviewer } : {}), metrics: this.metrics });
     this.#resources = new ResourceHandler({ resources: options.resources, watches: this.watches, metrics: this.metrics });
     this.#openapi = new OpenAPIServer(options.openapi);
 
