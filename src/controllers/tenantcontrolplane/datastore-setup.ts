@@ -4,19 +4,16 @@
 // DataStore package's (src/controllers/datastore/); this step decides and records.
 import { randomUUID } from 'node:crypto';
 import type { DataStore, TenantControlPlane } from '../../apis/index.ts';
-import { issueCertificate } from '../../pki/index.ts';
+import type { DataStoreConnection, DataStoreTlsMaterial } from '../datastore/connection.ts';
+import { issueTenantEtcdClientCertificate } from '../datastore/etcd-client-certificate.ts';
+import { DataStoreCheckError } from '../datastore/errors.ts';
 import { apiErrorMessage, deleteObject, kubeTime } from '../runtime/kube-client.ts';
 import { ensureGeneratedSecret, readSecret, decodeSecretData, buildSecret, type EnsuredSecret } from './generated-secret.ts';
 import { checksum, secretName, ANNOTATION_CHECKSUM } from './names.ts';
 import { StepError, type PassContext } from './step.ts';
 
-/** The TLS material of a DataStore, resolved from inline content or Secrets. */
-export interface DataStoreTls {
-  certificateAuthority?: string;
-  certificateAuthorityKey?: string;
-  clientCertificate?: string;
-  clientKey?: string;
-}
+/** The TLS material of a DataStore, resolved from inline content or Secrets (none when it has no tlsConfig). */
+export type DataStoreTls = Partial<DataStoreTlsMaterial>;
 
 export interface TenantIdentity {
   schema: string;
@@ -25,15 +22,13 @@ export interface TenantIdentity {
 
 /** What the controller needs from the DataStore package, per DataStore. */
 export interface TenantDatastores {
-  tls(dataStore: DataStore): Promise<DataStoreTls>;
+  /** The DataStore's driver, endpoints and credentials, read from inline content or Secrets. */
+  connection(dataStore: DataStore): Promise<DataStoreConnection>;
   /** Creates or updates schema, user and grants; `changed` when anything was created or altered. */
   ensureTenant(dataStore: DataStore, tenant: TenantIdentity & { password?: string }): Promise<{ changed: boolean }>;
   /** Drops the tenant's user, grants and schema or prefix (data included). */
   removeTenant(dataStore: DataStore, tenant: TenantIdentity): Promise<void>;
 }
-
-/** The etcd client certificate lives ten years, as Kamaji's (still never beyond the CA). */
-const ETCD_CLIENT_CERTIFICATE_DAYS = 3650;
 
 export function tenantIdentity(tcp: TenantControlPlane): TenantIdentity {
   const schema = tcp.spec.dataStoreSchema;
@@ -59,10 +54,10 @@ export async function reconcileDatastore(ctx: PassContext): Promise<void> {
   const namespace = tcp.metadata.namespace ?? '';
   const driver = dataStore.spec.driver;
 
-  const tls = await ctx.datastores.tls(dataStore).catch((error: unknown) => {
+  const connection = await ctx.datastores.connection(dataStore).catch((error: unknown) => {
     throw new StepError('DataStoreCredentialsUnavailable', `DataStore "${dataStore.metadata.name}": ${apiErrorMessage(error)}`);
   });
-  ctx.dataStoreTls = tls;
+  ctx.dataStoreTls = connection.tls ?? {};
 
   // The password is made once and kept: rotating it would need the running kine to follow.
   const configName = secretName(tcp, 'datastoreConfig');
@@ -106,7 +101,7 @@ export async function reconcileDatastore(ctx: PassContext): Promise<void> {
   }
   ctx.checksums[configName] = configChecksum;
 
-  const certificate = await ensureDatastoreCertificate(ctx, identity, tls);
+  const certificate = await ensureDatastoreCertificate(ctx, identity, connection);
   ctx.checksums[certificate.name] = certificate.checksum;
 
   ctx.status.storage = {
@@ -129,19 +124,14 @@ function lastUpdateOf(secret: EnsuredSecret, previous: string | undefined): { la
 
 /**
  * etcd: a client certificate signed by the DataStore CA whose CN is the tenant's etcd user (etcd
- * maps the CN to the user). SQL: the DataStore's own CA and client certificate, for kine.
+ * maps the CN to the user), issued by the DataStore package. SQL: the DataStore's own CA and client
+ * certificate, for kine.
  */
-async function ensureDatastoreCertificate(ctx: PassContext, identity: TenantIdentity, tls: DataStoreTls): Promise<EnsuredSecret> {
+async function ensureDatastoreCertificate(ctx: PassContext, identity: TenantIdentity, connection: DataStoreConnection): Promise<EnsuredSecret> {
   const { tcp, dataStore } = ctx;
+  const tls: DataStoreTls = connection.tls ?? {};
   if (dataStore.spec.driver === 'etcd') {
-    const ca = tls.certificateAuthority;
-    const caKey = tls.certificateAuthorityKey;
-    if (!ca || !caKey) {
-      throw new StepError(
-        'DataStoreCertificateAuthorityMissing',
-        `DataStore "${dataStore.metadata.name}" (etcd) must carry tlsConfig.certificateAuthority with its privateKey to issue the tenant's client certificate`,
-      );
-    }
+    const ca = tls.certificateAuthority ?? '';
     return ensureGeneratedSecret(ctx.managementClient, tcp, {
       purpose: 'datastoreCertificate',
       component: 'datastore-certificate',
@@ -150,11 +140,13 @@ async function ensureDatastoreCertificate(ctx: PassContext, identity: TenantIden
       issuer: ca,
       certificatesIn: (data) => [data['server.crt'] ?? ''],
       generate: () => {
-        const issued = issueCertificate(
-          { certificate: ca, privateKey: caKey },
-          { commonName: identity.username, organizations: ['system:masters'], usages: ['client'], validityDays: ETCD_CLIENT_CERTIFICATE_DAYS },
-        );
-        return { 'ca.crt': ca, 'server.crt': issued.certificate, 'server.key': issued.privateKey };
+        try {
+          const issued = issueTenantEtcdClientCertificate(connection, identity.username);
+          return { 'ca.crt': ca, 'server.crt': issued.certificate, 'server.key': issued.privateKey };
+        } catch (error) {
+          if (error instanceof DataStoreCheckError) throw new StepError('DataStoreCertificateAuthorityMissing', error.message);
+          throw error;
+        }
       },
     });
   }

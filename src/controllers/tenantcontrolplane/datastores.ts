@@ -16,7 +16,7 @@ export function tenantDatastores(managementClient: KubeClient): TenantDatastores
     }
   };
   return {
-    tls: async (dataStore) => (await resolveDataStoreConnection(dataStore, managementClient)).tls ?? {},
+    connection: (dataStore) => resolveDataStoreConnection(dataStore, managementClient),
     ensureTenant: (dataStore, tenant) => withAdmin(dataStore, (admin) => admin.ensureTenant(tenant)),
     removeTenant: (dataStore, tenant) => withAdmin(dataStore, (admin) => admin.removeTenant(tenant)),
   };
