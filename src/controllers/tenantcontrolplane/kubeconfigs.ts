@@ -14,21 +14,26 @@ export function kubeconfigClientCertificates(kubeconfigYaml: string): string[] {
   return (config?.users ?? []).map((entry) => Buffer.from(entry.user?.['client-certificate-data'] ?? '', 'base64').toString());
 }
 
-function clientKubeconfig(
-  tcp: TenantControlPlane,
-  ca: KeyPairPem,
-  server: string,
-  user: { commonName: string; organizations?: string[] },
-): string {
+type KubeconfigUser = { commonName: string; organizations?: string[] };
+
+/** Kubeconfigs for one user, one per server URL, sharing one client certificate (one RSA key). */
+function clientKubeconfigs(tcp: TenantControlPlane, ca: KeyPairPem, servers: string[], user: KubeconfigUser): string[] {
   const issued = issueCertificate(ca, { ...user, usages: ['client'] });
-  return buildKubeconfig({
-    clusterName: tcp.metadata.name ?? 'kubernetes',
-    server,
-    caCertificate: ca.certificate,
-    userName: user.commonName.replace(/^system:/, '').replace(/:/g, '-'),
-    clientCertificate: issued.certificate,
-    clientKey: issued.privateKey,
-  }).yaml;
+  return servers.map(
+    (server) =>
+      buildKubeconfig({
+        clusterName: tcp.metadata.name ?? 'kubernetes',
+        server,
+        caCertificate: ca.certificate,
+        userName: user.commonName.replace(/^system:/, '').replace(/:/g, '-'),
+        clientCertificate: issued.certificate,
+        clientKey: issued.privateKey,
+      }).yaml,
+  );
+}
+
+function clientKubeconfig(tcp: TenantControlPlane, ca: KeyPairPem, server: string, user: KubeconfigUser): string {
+  return clientKubeconfigs(tcp, ca, [server], user)[0] ?? '';
 }
 
 function kubeconfigSpec(
@@ -68,12 +73,12 @@ export function adminKubeconfigSpec(tcp: TenantControlPlane, ca: KeyPairPem, end
   const svcServer = inClusterServerUrl(tcp);
   const admin = { commonName: 'kubernetes-admin', organizations: [CLUSTER_ADMINS_GROUP] };
   const superAdmin = { commonName: 'kubernetes-super-admin', organizations: ['system:masters'] };
-  return kubeconfigSpec('adminKubeconfig', 'admin-kubeconfig', ca, { server, svcServer }, ADMIN_KUBECONFIG_KEYS, () => ({
-    'admin.conf': clientKubeconfig(tcp, ca, server, admin),
-    'super-admin.conf': clientKubeconfig(tcp, ca, server, superAdmin),
-    'admin.svc': clientKubeconfig(tcp, ca, svcServer, admin),
-    'super-admin.svc': clientKubeconfig(tcp, ca, svcServer, superAdmin),
-  }));
+  // The *.svc kubeconfigs are the same users at the Service's address: same certificates, as Kamaji's.
+  return kubeconfigSpec('adminKubeconfig', 'admin-kubeconfig', ca, { server, svcServer }, ADMIN_KUBECONFIG_KEYS, () => {
+    const [adminConf = '', adminSvc = ''] = clientKubeconfigs(tcp, ca, [server, svcServer], admin);
+    const [superAdminConf = '', superAdminSvc = ''] = clientKubeconfigs(tcp, ca, [server, svcServer], superAdmin);
+    return { 'admin.conf': adminConf, 'super-admin.conf': superAdminConf, 'admin.svc': adminSvc, 'super-admin.svc': superAdminSvc };
+  });
 }
 
 /** kube-controller-manager and kube-scheduler run beside kube-apiserver and reach it on loopback. */

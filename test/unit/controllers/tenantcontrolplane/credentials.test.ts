@@ -99,6 +99,10 @@ describe('admin kubeconfig', () => {
     expect(parseCertificate(admin ?? '')).toMatchObject({ commonName: 'kubernetes-admin', organizations: ['kubeadm:cluster-admins'] });
     expect(parseCertificate(superAdmin ?? '')).toMatchObject({ commonName: 'kubernetes-super-admin', organizations: ['system:masters'] });
     expect(isSignedBy(admin ?? '', ca.certificate)).toBe(true);
+    // One key per user, not per server URL: the .svc kubeconfigs carry the same certificates.
+    expect(kubeconfigClientCertificates(data['admin.svc'] ?? '')).toEqual([admin]);
+    expect(kubeconfigClientCertificates(data['super-admin.svc'] ?? '')).toEqual([superAdmin]);
+    expect(admin).not.toBe(superAdmin);
   });
 });
 
