@@ -9,6 +9,7 @@ import { ManagementEventRecorder } from './runtime/event-recorder.ts';
 import { makeKubeClient } from './runtime/kube-client.ts';
 import { LeaderElector } from './runtime/leader-election.ts';
 import { managementLeaseClient } from './runtime/lease-client.ts';
+import { RegistryInformer } from './runtime/registry-informer.ts';
 import { TenantControlPlaneController } from './tenantcontrolplane/controller.ts';
 import { tenantDatastores } from './tenantcontrolplane/datastores.ts';
 
@@ -54,17 +55,24 @@ export function startControllers(options: StartControllersOptions): RunningContr
   const dataStoreStore = requireStore(options.registry, 'datastores');
 
   let running: { start(): Promise<void>; stop(): Promise<void> }[] = [];
+  let informers: RegistryInformer[] = [];
   const startWork = () => {
+    // One cache per resource for both controllers: every watch holds its own copy of each object.
+    const tenantControlPlaneInformer = new RegistryInformer(tenantControlPlaneStore, logger);
+    const dataStoreInformer = new RegistryInformer(dataStoreStore, logger);
+    informers = [tenantControlPlaneInformer, dataStoreInformer];
     const dataStores = new DataStoreController({
       dataStores: dataStoreStore,
-      tenantControlPlanes: tenantControlPlaneStore,
+      dataStoreInformer,
+      tenantControlPlaneInformer,
       managementClient,
       events,
       logger,
     });
     const tenantControlPlanes = new TenantControlPlaneController({
       tenantControlPlanes: tenantControlPlaneStore,
-      dataStores: dataStoreStore,
+      tenantControlPlaneInformer,
+      dataStoreInformer,
       managementKubeConfig: options.managementKubeConfig,
       managementClient,
       datastores,
@@ -86,8 +94,11 @@ export function startControllers(options: StartControllersOptions): RunningContr
   };
   const stopWork = async () => {
     const current = running;
+    const currentInformers = informers;
     running = [];
+    informers = [];
     await Promise.all(current.map((controller) => controller.stop()));
+    for (const informer of currentInformers) informer.stop();
     logger.info('controllers stopped');
   };
 

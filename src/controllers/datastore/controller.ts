@@ -11,7 +11,7 @@ import type { ResourceStore } from '../../registry/store.ts';
 import { Controller, errorMessage, type ReconcileResult } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
 import { kubeTime, type KubeClient } from '../runtime/kube-client.ts';
-import { RegistryInformer, objectKey } from '../runtime/registry-informer.ts';
+import { objectKey, type RegistryInformer } from '../runtime/registry-informer.ts';
 import { resolveDataStoreConnection } from './connection.ts';
 import { DataStoreCheckError } from './errors.ts';
 import { createTenantDatastoreAdmin } from './tenant-datastore-admin.ts';
@@ -132,7 +132,9 @@ async function check(dataStore: DataStore, checkDataStore: (dataStore: DataStore
 
 export interface DataStoreControllerDeps {
   dataStores: ResourceStore;
-  tenantControlPlanes: ResourceStore;
+  /** Shared with the other controllers; started by start() if nobody did. */
+  dataStoreInformer: RegistryInformer;
+  tenantControlPlaneInformer: RegistryInformer;
   managementClient: KubeClient;
   events?: EventRecorder;
   logger: Logger;
@@ -152,8 +154,8 @@ export class DataStoreController {
 
   constructor(deps: DataStoreControllerDeps) {
     const logger = deps.logger.child({ controller: 'datastore' });
-    this.#tcpInformer = new RegistryInformer(deps.tenantControlPlanes, logger);
-    this.#dataStoreInformer = new RegistryInformer(deps.dataStores, logger);
+    this.#tcpInformer = deps.tenantControlPlaneInformer;
+    this.#dataStoreInformer = deps.dataStoreInformer;
     const reconcileDeps: DataStoreReconcileDeps = {
       dataStores: deps.dataStores,
       recentChecks: new Map(),
@@ -188,15 +190,14 @@ export class DataStoreController {
   }
 
   async start(): Promise<void> {
-    this.#controller.start();
     // usedBy is computed from the tcp cache: it must be complete before the first DataStore pass.
     await this.#tcpInformer.start();
     await this.#dataStoreInformer.start();
+    this.#controller.start();
   }
 
+  /** Stops the queue; the informers are their owner's to stop. */
   async stop(): Promise<void> {
-    this.#tcpInformer.stop();
-    this.#dataStoreInformer.stop();
     await this.#controller.stop();
   }
 }

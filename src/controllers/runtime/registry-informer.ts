@@ -1,6 +1,7 @@
 // Keeps a cache of one registry resource and reports changes, in-process over ResourceStore:
 // list, then watch from the list's resourceVersion; a 410 (compacted revision) or a watch that
-// ends starts over with a fresh list.
+// ends starts over with a fresh list. One informer per resource is shared by every controller
+// (each watch holds its own copy of every object).
 import type { Logger } from 'pino';
 import type { KubeObject, Status } from '../../apis/meta.ts';
 import type { ResourceStore, WatchEvent, WatchSubscription } from '../../registry/store.ts';
@@ -26,6 +27,7 @@ export class RegistryInformer<T extends KubeObject = KubeObject> {
   readonly #handlers: InformerHandler<T>[] = [];
   readonly #cache = new Map<string, T>();
   #subscription: WatchSubscription | undefined;
+  #started = false;
   #stopped = false;
   #synced: Promise<void>;
   #markSynced: () => void = () => {};
@@ -36,13 +38,18 @@ export class RegistryInformer<T extends KubeObject = KubeObject> {
     this.#synced = new Promise((resolve) => (this.#markSynced = resolve));
   }
 
+  /** A handler added after the start is told of the cached objects first, as ADDED. */
   on(handler: InformerHandler<T>): void {
     this.#handlers.push(handler);
+    for (const object of this.#cache.values()) handler('ADDED', object);
   }
 
-  /** Starts listing and watching; resolves once the first list is in the cache. */
+  /** Starts listing and watching (once, however many call it); resolves once the first list is in the cache. */
   start(): Promise<void> {
-    void this.#run();
+    if (!this.#started) {
+      this.#started = true;
+      void this.#run();
+    }
     return this.#synced;
   }
 

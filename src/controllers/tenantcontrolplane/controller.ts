@@ -10,15 +10,18 @@ import { Controller } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
 import type { KubeClient } from '../runtime/kube-client.ts';
 import { ManagementInformer } from '../runtime/management-informer.ts';
-import { RegistryInformer, objectKey } from '../runtime/registry-informer.ts';
+import { objectKey, type RegistryInformer } from '../runtime/registry-informer.ts';
 import type { TenantDatastores } from './datastore-setup.ts';
 import { ANNOTATION_PAUSED, LABEL_NAME } from './names.ts';
 import { TenantControlPlaneReconciler } from './reconciler.ts';
 import type { TenantControlPlaneOptions } from './step.ts';
 
 export interface TenantControlPlaneControllerDeps {
+  /** Where passes write (finalizers, status). */
   tenantControlPlanes: ResourceStore;
-  dataStores: ResourceStore;
+  /** What passes read, shared with the other controllers; started by start() if nobody did. */
+  tenantControlPlaneInformer: RegistryInformer;
+  dataStoreInformer: RegistryInformer;
   managementKubeConfig: KubeConfig;
   managementClient: KubeClient;
   datastores: TenantDatastores;
@@ -45,8 +48,8 @@ export class TenantControlPlaneController {
 
   constructor(deps: TenantControlPlaneControllerDeps) {
     const logger = deps.logger.child({ controller: 'tenantcontrolplane' });
-    this.#tcpInformer = new RegistryInformer(deps.tenantControlPlanes, logger);
-    this.#dataStoreInformer = new RegistryInformer(deps.dataStores, logger);
+    this.#tcpInformer = deps.tenantControlPlaneInformer;
+    this.#dataStoreInformer = deps.dataStoreInformer;
     const reconciler = new TenantControlPlaneReconciler({
       ...deps,
       tenantControlPlaneCache: this.#tcpInformer,
@@ -103,9 +106,8 @@ export class TenantControlPlaneController {
     await Promise.all(this.#managementInformers.map((informer) => informer.start()));
   }
 
+  /** Stops the queue and the management informers; the registry informers are their owner's to stop. */
   async stop(): Promise<void> {
-    this.#tcpInformer.stop();
-    this.#dataStoreInformer.stop();
     await Promise.all(this.#managementInformers.map((informer) => informer.stop()));
     await this.#controller.stop();
   }

@@ -11,6 +11,7 @@ import { createDataStoreAdmission } from '../../../src/controllers/datastore/adm
 import { DataStoreController } from '../../../src/controllers/datastore/controller.ts';
 import type { EventRecorder } from '../../../src/controllers/runtime/event-recorder.ts';
 import type { KubeClient } from '../../../src/controllers/runtime/kube-client.ts';
+import { RegistryInformer } from '../../../src/controllers/runtime/registry-informer.ts';
 import type { TenantDatastores } from '../../../src/controllers/tenantcontrolplane/datastore-setup.ts';
 import { TenantControlPlaneController } from '../../../src/controllers/tenantcontrolplane/controller.ts';
 import { Registry } from '../../../src/registry/registry.ts';
@@ -71,11 +72,22 @@ function unreachableManagementCluster(): KubeConfig {
   return kubeConfig;
 }
 
-/** The DataStore controller; `checkDataStore` stands in for the database connection. */
-async function startDataStoreController(dataStores: ResourceStore, tenantControlPlanes: ResourceStore): Promise<void> {
+/** The informers both controllers share, as startControllers makes them. */
+function informers(dataStores: ResourceStore, tenantControlPlanes: ResourceStore): { dataStoreInformer: RegistryInformer; tenantControlPlaneInformer: RegistryInformer } {
+  const dataStoreInformer = new RegistryInformer(dataStores, logger);
+  const tenantControlPlaneInformer = new RegistryInformer(tenantControlPlanes, logger);
+  cleanup.push(() => {
+    dataStoreInformer.stop();
+    tenantControlPlaneInformer.stop();
+  });
+  return { dataStoreInformer, tenantControlPlaneInformer };
+}
+
+/** The DataStore controller; every DataStore check passes (the database is not what is measured). */
+async function startDataStoreController(dataStores: ResourceStore, shared: ReturnType<typeof informers>): Promise<void> {
   const controller = new DataStoreController({
     dataStores,
-    tenantControlPlanes,
+    ...shared,
     managementClient: undefined as unknown as KubeClient,
     checkDataStore: async () => {},
     logger,
@@ -84,10 +96,14 @@ async function startDataStoreController(dataStores: ResourceStore, tenantControl
   await controller.start();
 }
 
-async function startTenantControlPlaneController(dataStores: ResourceStore, tenantControlPlanes: ResourceStore, events: EventRecorder): Promise<void> {
+async function startTenantControlPlaneController(
+  tenantControlPlanes: ResourceStore,
+  shared: ReturnType<typeof informers>,
+  events: EventRecorder,
+): Promise<void> {
   const controller = new TenantControlPlaneController({
     tenantControlPlanes,
-    dataStores,
+    ...shared,
     managementKubeConfig: unreachableManagementCluster(),
     managementClient: undefined as unknown as KubeClient,
     datastores: undefined as unknown as TenantDatastores,
@@ -168,8 +184,9 @@ describe('the controllers and the storage', () => {
     await createAndDeletePaused(tenantControlPlanes, 'alone', N);
     const apiAlone = diff(calls.snapshot(), before);
 
-    await startDataStoreController(dataStores, tenantControlPlanes);
-    await startTenantControlPlaneController(dataStores, tenantControlPlanes, { record: () => {} });
+    const shared = informers(dataStores, tenantControlPlanes);
+    await startDataStoreController(dataStores, shared);
+    await startTenantControlPlaneController(tenantControlPlanes, shared, { record: () => {} });
     await usedBy(dataStores, 0);
     await quiet(calls);
 
@@ -199,7 +216,9 @@ describe('the controllers and the storage', () => {
     // the TenantControlPlane controller's.
     await dataStores.create(undefined, dataStore('default'), { user: admin });
     const failures: string[] = [];
-    await startTenantControlPlaneController(dataStores, tenantControlPlanes, { record: (_target, _type, reason) => failures.push(reason) });
+    await startTenantControlPlaneController(tenantControlPlanes, informers(dataStores, tenantControlPlanes), {
+      record: (_target, _type, reason) => failures.push(reason),
+    });
 
     await tenantControlPlanes.create('tenants', tenantControlPlane('waiting'), { user: admin });
     const current = async () => (await tenantControlPlanes.get('tenants', 'waiting')) as unknown as TenantControlPlane;

@@ -3,6 +3,7 @@ import type { DataStore } from '../../../../src/apis/index.ts';
 import type { KubeObject } from '../../../../src/apis/meta.ts';
 import { DATASTORE_RECHECK_MS, DataStoreController, reconcileDataStore, type DataStoreReconcileDeps } from '../../../../src/controllers/datastore/controller.ts';
 import { DataStoreCheckError } from '../../../../src/controllers/datastore/index.ts';
+import { RegistryInformer } from '../../../../src/controllers/runtime/registry-informer.ts';
 import { admin, dataStore, logger, newRegistry, tenantControlPlane } from './fixtures.ts';
 
 async function setUp() {
@@ -141,9 +142,12 @@ describe('DataStoreController', () => {
     await registry.whenReady();
     await dataStores.create(undefined, dataStore('pg'), { user: admin });
     await dataStores.create(undefined, dataStore('other'), { user: admin });
+    const dataStoreInformer = new RegistryInformer(dataStores, logger);
+    const tenantControlPlaneInformer = new RegistryInformer(tenantControlPlanes, logger);
     const controller = new DataStoreController({
       dataStores,
-      tenantControlPlanes,
+      dataStoreInformer,
+      tenantControlPlaneInformer,
       managementClient: undefined as never,
       checkDataStore: async () => {},
       logger,
@@ -169,6 +173,8 @@ describe('DataStoreController', () => {
       await usedBy('other', []);
     } finally {
       await controller.stop();
+      dataStoreInformer.stop();
+      tenantControlPlaneInformer.stop();
     }
   });
 });

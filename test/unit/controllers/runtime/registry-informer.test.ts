@@ -61,4 +61,37 @@ describe('RegistryInformer (the registry in-process, memory storage)', () => {
     expect(informer.list().map((o) => o.metadata.name)).toEqual(['after']);
     expect(informer.get('after')?.metadata.labels).toEqual({ a: 'b' });
   });
+
+  test('a MODIFIED carries the object it replaces, so handlers can ignore what they do not care about', async () => {
+    const store = await setup();
+    await store.create(undefined, dataStore('one'), { user });
+    const informer = new RegistryInformer(store, logger);
+    cleanup.push(() => informer.stop());
+    const changes: [string | undefined, string | undefined][] = [];
+    informer.on((type, object, previous) => {
+      if (type === 'MODIFIED') changes.push([previous?.metadata.labels?.['step'], object.metadata.labels?.['step']]);
+    });
+    await informer.start();
+    const current = await store.get(undefined, 'one');
+    await store.update(undefined, 'one', { ...current, metadata: { ...current.metadata, labels: { step: 'first' } } }, { user });
+    await expect.poll(() => changes.length).toBe(1);
+    expect(changes).toEqual([[undefined, 'first']]);
+  });
+
+  test('shared: started once however many controllers start it, and a late handler is told of what is cached', async () => {
+    const store = await setup();
+    await store.create(undefined, dataStore('one'), { user });
+    const informer = new RegistryInformer(store, logger);
+    cleanup.push(() => informer.stop());
+    const early: string[] = [];
+    informer.on((type, object) => early.push(`${type} ${object.metadata.name}`));
+    await Promise.all([informer.start(), informer.start()]);
+    const late: string[] = [];
+    informer.on((type, object) => late.push(`${type} ${object.metadata.name}`));
+    expect(late).toEqual(['ADDED one']);
+    await store.create(undefined, dataStore('two'), { user });
+    await expect.poll(() => late).toEqual(['ADDED one', 'ADDED two']);
+    // One watch: a second one would have told of `two` twice.
+    expect(early).toEqual(['ADDED one', 'ADDED two']);
+  });
 });
