@@ -19,7 +19,7 @@ import { kubernetesSubjectAccessReviewer, kubernetesTokenReviewer } from './apis
 import { ApiServerMetrics } from './apiserver/metrics.ts';
 import { ApiServer } from './apiserver/server.ts';
 import { versionInfo } from './apiserver/version.ts';
-import { createDataStoreAdmission } from './controllers/datastore/index.ts';
+import { createDataStoreAdmission, TenantControlPlaneNames } from './controllers/datastore/index.ts';
 import { startControllers } from './controllers/index.ts';
 import { makeKubeClient } from './controllers/runtime/kube-client.ts';
 import { createJoinSubresource, createKubeconfigSubresource } from './controllers/subresources/index.ts';
@@ -211,7 +211,8 @@ async function main(): Promise<void> {
   // before the Registry that holds them.
   let registry: Registry | undefined;
   const lateRegistry = { resource: (plural: string) => registry?.resource(plural) };
-  const admission = createDataStoreAdmission(lateRegistry);
+  const tenantNames = new TenantControlPlaneNames(() => registry?.resource(tenantControlPlaneDeclaration.plural)?.store, logger);
+  const admission = createDataStoreAdmission(lateRegistry, tenantNames);
   const tenantKubeconfigKey = flags.tenantAccess === 'endpoint' ? 'super-admin.conf' : 'super-admin.svc';
   const subresourcesOf = (plural: string): SubresourceHandler[] =>
     plural === tenantControlPlaneDeclaration.plural && managementClient
@@ -291,6 +292,7 @@ async function main(): Promise<void> {
     void shutdown({ signal, server, apiServer, delaySeconds: flags.shutdownDelaySeconds, logger }).finally(async () => {
       await controllersStopped?.catch(() => {});
       authentication.stop();
+      tenantNames.stop();
       registry.close();
       await storage.close().catch(() => {});
       process.exit(0);

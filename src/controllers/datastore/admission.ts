@@ -8,6 +8,7 @@ import type { AdmissionHook, AdmissionRequest } from '../../registry/admission.t
 import { ApiError, conflict } from '../../registry/errors.ts';
 import type { Registry } from '../../registry/registry.ts';
 import type { ResourceStore } from '../../registry/store.ts';
+import { EXCLUSIVE_NAME_FIELDS, type TenantControlPlaneNames } from './tenant-names.ts';
 import { usersOf } from './users.ts';
 
 /** Hooks by resource plural: `admission: dataStoreAdmission[declaration.plural] ?? []`. */
@@ -16,13 +17,14 @@ export type DataStoreAdmission = Readonly<Record<string, readonly AdmissionHook[
 /**
  * `registry` is asked at request time only, so main.ts can pass a late-bound lookup
  * (`{ resource: (plural) => registry.resource(plural) }`): the Registry is built from the stores
- * that take these hooks.
+ * that take these hooks. `names` answers the shared-schema and shared-user check (main.ts stops it
+ * on shutdown).
  */
-export function createDataStoreAdmission(registry: Pick<Registry, 'resource'>): DataStoreAdmission {
+export function createDataStoreAdmission(registry: Pick<Registry, 'resource'>, names: TenantControlPlaneNames): DataStoreAdmission {
   const store = (plural: string): ResourceStore | undefined => registry.resource(plural)?.store;
   return {
     datastores: [(request) => refuseDeletionInUse(request, store)],
-    tenantcontrolplanes: [(request) => requireDataStores(request, store)],
+    tenantcontrolplanes: [(request) => requireDataStores(request, store, names)],
   };
 }
 
@@ -40,11 +42,14 @@ async function refuseDeletionInUse(request: AdmissionRequest, store: (plural: st
   );
 }
 
-async function requireDataStores(request: AdmissionRequest, store: (plural: string) => ResourceStore | undefined): Promise<FieldError[]> {
+async function requireDataStores(
+  request: AdmissionRequest,
+  store: (plural: string) => ResourceStore | undefined,
+  names: TenantControlPlaneNames,
+): Promise<FieldError[]> {
   if (request.operation === 'DELETE' || !request.object) return [];
   const dataStores = store('datastores') as ResourceStore<DataStore & KubeObject> | undefined;
-  const tenantControlPlanes = store('tenantcontrolplanes');
-  if (!dataStores || !tenantControlPlanes) return [];
+  if (!dataStores) return [];
   const tcp = request.object as unknown as TenantControlPlane;
   const old = request.oldObject as unknown as TenantControlPlane | undefined;
   const spec = tcp.spec;
@@ -72,28 +77,20 @@ async function requireDataStores(request: AdmissionRequest, store: (plural: stri
       errors.push({ type: 'FieldValueInvalid', field, value: override.dataStore, detail: `overrides need an etcd DataStore; "${override.dataStore}" is ${dataStore.spec.driver}` });
     }
   }
-  if (spec.dataStore && dataStoreChanged) errors.push(...(await sharedNames(tcp, tenantControlPlanes)));
+  if (spec.dataStore && dataStoreChanged) errors.push(...(await sharedNames(tcp, names)));
   return errors;
 }
 
 /** Another tcp in the same DataStore with the same schema or user would share that tcp's data. */
-async function sharedNames(tcp: TenantControlPlane, tenantControlPlanes: ResourceStore): Promise<FieldError[]> {
+async function sharedNames(tcp: TenantControlPlane, names: TenantControlPlaneNames): Promise<FieldError[]> {
   const self = `${tcp.metadata.namespace}/${tcp.metadata.name}`;
-  const others = (await tenantControlPlanes.list({})).items
-    .map((object) => object as unknown as TenantControlPlane)
-    .filter((other) => `${other.metadata.namespace}/${other.metadata.name}` !== self)
-    .filter((other) => other.spec.dataStore === tcp.spec.dataStore || other.status?.storage?.dataStoreName === tcp.spec.dataStore);
+  const dataStore = tcp.spec.dataStore!;
   const errors: FieldError[] = [];
-  for (const key of ['dataStoreSchema', 'dataStoreUsername'] as const) {
-    const value = tcp.spec[key];
-    const holder = value ? others.find((other) => other.spec[key] === value) : undefined;
+  for (const field of EXCLUSIVE_NAME_FIELDS) {
+    const value = tcp.spec[field];
+    const holder = value ? (await names.holders(dataStore, field, value)).find((key) => key !== self) : undefined;
     if (value && holder) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: `spec.${key}`,
-        value,
-        detail: `already used by TenantControlPlane ${holder.metadata.namespace}/${holder.metadata.name} in DataStore "${tcp.spec.dataStore}"`,
-      });
+      errors.push({ type: 'FieldValueInvalid', field: `spec.${field}`, value, detail: `already used by TenantControlPlane ${holder} in DataStore "${dataStore}"` });
     }
   }
   return errors;

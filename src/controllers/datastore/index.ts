@@ -26,4 +26,5 @@ export {
   type DataStoreReconcileDeps,
 } from './controller.ts';
 export { createDataStoreAdmission, type DataStoreAdmission } from './admission.ts';
+export { TenantControlPlaneNames } from './tenant-names.ts';
 export { dataStoresOf, usersOf } from './users.ts';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { admin, dataStore, newRegistry, statusOf, tenantControlPlane } from './fixtures.ts';
 
 describe('DataStore admission', () => {
@@ -75,5 +75,31 @@ describe('DataStore admission', () => {
     expect(refused.message).toContain('already used by TenantControlPlane a/victim in DataStore "pg"');
     // In another DataStore the same names are someone else's business.
     await tenantControlPlanes.create('b', tenantControlPlane('elsewhere', { dataStore: 'other', dataStoreSchema: 'shared', dataStoreUsername: 'victim' }, 'b'), { user: admin });
+  });
+
+  it('frees a schema and user once their tcp is gone', async () => {
+    const { dataStores, tenantControlPlanes, registry, names } = newRegistry();
+    await registry.whenReady();
+    await dataStores.create(undefined, dataStore('pg'), { user: admin });
+    await tenantControlPlanes.create('a', tenantControlPlane('first', { dataStore: 'pg', dataStoreSchema: 'kept', dataStoreUsername: 'kept' }, 'a'), { user: admin });
+    await vi.waitFor(async () => expect(await names.holders('pg', 'dataStoreSchema', 'kept')).toEqual(['a/first']));
+    // An update of the holder itself is not a conflict with itself.
+    await tenantControlPlanes.patch('a', 'first', 'application/merge-patch+json', JSON.stringify({ metadata: { labels: { touched: 'yes' } } }), { user: admin });
+
+    await tenantControlPlanes.delete('a', 'first', { user: admin });
+    await vi.waitFor(async () => expect(await names.holders('pg', 'dataStoreSchema', 'kept')).toEqual([]));
+    await tenantControlPlanes.create('b', tenantControlPlane('second', { dataStore: 'pg', dataStoreSchema: 'kept', dataStoreUsername: 'kept' }, 'b'), { user: admin });
+  });
+
+  it('checks shared names without reading every tcp for each create', async () => {
+    const { dataStores, tenantControlPlanes, registry, storageCalls } = newRegistry();
+    await registry.whenReady();
+    await dataStores.create(undefined, dataStore('pg'), { user: admin });
+    const listsBefore = storageCalls.get('list') ?? 0;
+    for (let i = 0; i < 30; i++) {
+      await tenantControlPlanes.create('t', tenantControlPlane(`tcp-${i}`, { dataStore: 'pg' }, 't'), { user: admin });
+    }
+    // One list when the names index starts; a list per create would make the 10,000th create read 10,000 objects.
+    expect((storageCalls.get('list') ?? 0) - listsBefore).toBeLessThanOrEqual(1);
   });
 });

@@ -3,25 +3,40 @@
 import pino from 'pino';
 import { allDeclarations, apiVersion, type DataStore, type TenantControlPlane, type TenantControlPlaneSpec } from '../../../../src/apis/index.ts';
 import type { KubeObject, UserInfo } from '../../../../src/apis/meta.ts';
+import { onTestFinished } from 'vitest';
 import { createDataStoreAdmission } from '../../../../src/controllers/datastore/admission.ts';
+import { TenantControlPlaneNames } from '../../../../src/controllers/datastore/tenant-names.ts';
 import { Registry } from '../../../../src/registry/registry.ts';
 import { createResourceStore } from '../../../../src/registry/resource-store.ts';
 import type { ResourceStore } from '../../../../src/registry/store.ts';
+import { instrumentStorage } from '../../../../src/storage/instrumented.ts';
 import { MemoryDatastore, MemoryStorage } from '../../../../src/storage/memory.ts';
 
 export const admin: UserInfo = { username: 'admin', groups: ['system:masters'] };
 export const logger = pino({ level: 'silent' });
 
-export function newRegistry(): { registry: Registry; dataStores: ResourceStore; tenantControlPlanes: ResourceStore } {
-  const storage = new MemoryStorage(new MemoryDatastore());
+export interface TestRegistry {
+  registry: Registry;
+  dataStores: ResourceStore;
+  tenantControlPlanes: ResourceStore;
+  names: TenantControlPlaneNames;
+  /** Storage calls by operation (get, list, create, ...), counted from the start. */
+  storageCalls: Map<string, number>;
+}
+
+export function newRegistry(): TestRegistry {
+  const storageCalls = new Map<string, number>();
+  const storage = instrumentStorage(new MemoryStorage(new MemoryDatastore()), (operation) => storageCalls.set(operation, (storageCalls.get(operation) ?? 0) + 1));
   let registry: Registry | undefined;
-  const admission = createDataStoreAdmission({ resource: (plural) => registry?.resource(plural) });
+  const names = new TenantControlPlaneNames(() => registry?.resource('tenantcontrolplanes')?.store, logger);
+  onTestFinished(() => names.stop());
+  const admission = createDataStoreAdmission({ resource: (plural) => registry?.resource(plural) }, names);
   registry = new Registry(
     allDeclarations.map((declaration) => ({
       store: createResourceStore(declaration, storage, { defaulting: {}, admission: admission[declaration.plural] ?? [] }),
     })),
   );
-  return { registry, dataStores: registry.resource('datastores')!.store, tenantControlPlanes: registry.resource('tenantcontrolplanes')!.store };
+  return { registry, dataStores: registry.resource('datastores')!.store, tenantControlPlanes: registry.resource('tenantcontrolplanes')!.store, names, storageCalls };
 }
 
 export function dataStore(name: string, driver: DataStore['spec']['driver'] = 'PostgreSQL'): KubeObject {
