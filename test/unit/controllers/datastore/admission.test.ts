@@ -84,7 +84,7 @@ describe('DataStore admission', () => {
     await tenantControlPlanes.create('a', tenantControlPlane('first', { dataStore: 'pg', dataStoreSchema: 'kept', dataStoreUsername: 'kept' }, 'a'), { user: admin });
     await vi.waitFor(async () => expect(await names.holders('pg', 'dataStoreSchema', 'kept')).toEqual(['a/first']));
     // An update of the holder itself is not a conflict with itself.
-    await tenantControlPlanes.patch('a', 'first', 'application/merge-patch+json', JSON.stringify({ metadata: { labels: { touched: 'yes' } } }), { user: admin });
+    await tenantControlPlanes.patch('a', 'first', 'merge', JSON.stringify({ metadata: { labels: { touched: 'yes' } } }), { user: admin });
 
     await tenantControlPlanes.delete('a', 'first', { user: admin });
     await vi.waitFor(async () => expect(await names.holders('pg', 'dataStoreSchema', 'kept')).toEqual([]));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataStore } from '../../../../src/apis/index.ts';
 import type { KubeObject } from '../../../../src/apis/meta.ts';
-import { DATASTORE_RECHECK_MS, DataStoreController, reconcileDataStore, type DataStoreReconcileDeps } from '../../../../src/controllers/datastore/controller.ts';
+import { DATASTORE_RECHECK_MS, DataStoreController, reconcileDataStore, usedByBatchMs, type DataStoreReconcileDeps } from '../../../../src/controllers/datastore/controller.ts';
 import { DataStoreCheckError } from '../../../../src/controllers/datastore/index.ts';
 import { RegistryInformer } from '../../../../src/controllers/runtime/registry-informer.ts';
 import { admin, dataStore, logger, newRegistry, tenantControlPlane } from './fixtures.ts';
@@ -133,6 +133,14 @@ describe('reconcileDataStore', () => {
   it('is done with a DataStore that no longer exists', async () => {
     const { deps } = await setUp();
     expect(await reconcileDataStore('gone', deps)).toEqual({});
+  });
+});
+
+describe('usedByBatchMs', () => {
+  it('gathers usedBy passes longer the more tcps a status lists', () => {
+    expect(usedByBatchMs(0)).toBe(250);
+    expect(usedByBatchMs(1_000)).toBe(500);
+    expect(usedByBatchMs(10_000)).toBe(2_750);
   });
 });
 
