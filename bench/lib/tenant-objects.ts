@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_IP, kubernetesVersion } from '../../test/e2e/support/cluster.ts';
-import { startMariaDB, startPostgres, type Datastore, type SqlCredentials } from '../../test/e2e/support/datastores.ts';
+import type { Datastore, SqlCredentials } from '../../test/support/datastore.ts';
+import { startMariaDB } from '../../test/support/mariadb.ts';
+import { startPostgres } from '../../test/support/postgres.ts';
 import { CLUSTER_DIR } from './cluster.ts';
 
 export type Driver = 'etcd' | 'PostgreSQL' | 'MySQL';

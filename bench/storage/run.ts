@@ -16,8 +16,10 @@ import { MemoryDatastore, MemoryStorage } from '../../src/storage/memory.ts';
 import { openMySqlStorage } from '../../src/storage/mysql.ts';
 import { openPostgresStorage } from '../../src/storage/postgres.ts';
 import type { Storage, StorageWatchEvent } from '../../src/storage/storage.ts';
-import { startKine } from '../../test/conformance/sql-databases.ts';
-import { startEtcd, startMariaDB, startPostgres } from '../../test/e2e/support/datastores.ts';
+import { startEtcd } from '../../test/support/etcd.ts';
+import { startKine } from '../../test/support/kine.ts';
+import { startMariaDB } from '../../test/support/mariadb.ts';
+import { startPostgres } from '../../test/support/postgres.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 
 const RESULTS = join(import.meta.dirname, '../results/storage-latest.json');

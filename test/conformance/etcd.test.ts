@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../../src/pki/index.ts';
 import { EtcdStorage, type EtcdTlsConfig } from '../../src/storage/etcd.ts';
 import { StorageUnavailableError } from '../../src/storage/errors.ts';
-import { startEtcdServer, type EtcdServer } from './etcd-server.ts';
+import { startEtcd, type EtcdDatastore } from '../support/etcd.ts';
+import { LOOPBACK } from '../support/network.ts';
 import { describeStorageConformance } from './storage-suite.ts';
 
 let storeCount = 0;
@@ -14,9 +15,9 @@ let storeCount = 0;
 const uniquePrefix = (): string => `/kamaji-conformance/${process.pid}-${++storeCount}/`;
 
 describe('etcd', () => {
-  let server: EtcdServer;
+  let server: EtcdDatastore;
   beforeAll(async () => {
-    server = await startEtcdServer();
+    server = await startEtcd({ host: LOOPBACK });
   });
   afterAll(async () => server?.stop());
 
@@ -44,7 +45,7 @@ describe('etcd', () => {
   });
 
   it('fails over to a live endpoint when another one is down', async () => {
-    const dead = await startEtcdServer();
+    const dead = await startEtcd({ host: LOOPBACK });
     await dead.stop();
     const store = new EtcdStorage({ endpoints: [dead.endpoint, server.endpoint], prefix: uniquePrefix() });
     try {
@@ -56,7 +57,7 @@ describe('etcd', () => {
   });
 
   it('reports an unreachable etcd as StorageUnavailableError', async () => {
-    const stopped = await startEtcdServer();
+    const stopped = await startEtcd({ host: LOOPBACK });
     await stopped.stop();
     const store = new EtcdStorage({ endpoints: [stopped.endpoint], prefix: uniquePrefix(), pingTimeoutMs: 2_000 });
     try {
@@ -72,7 +73,7 @@ describe('etcd', () => {
 });
 
 describe('etcd over TLS with client certificates', () => {
-  let server: EtcdServer;
+  let server: EtcdDatastore;
   let tls: EtcdTlsConfig;
   let ca: { certificate: string; privateKey: string };
   beforeAll(async () => {
@@ -84,7 +85,8 @@ describe('etcd over TLS with client certificates', () => {
       usages: ['server'],
     });
     const client = issueCertificate(ca, { commonName: 'kamaji', usages: ['client'] });
-    server = await startEtcdServer({
+    server = await startEtcd({
+      host: LOOPBACK,
       tls: { ca: ca.certificate, serverCertificate: serving.certificate, serverKey: serving.privateKey },
     });
     tls = { ca: ca.certificate, cert: client.certificate, key: client.privateKey };

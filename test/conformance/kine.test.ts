@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { EtcdStorage } from '../../src/storage/etcd.ts';
-import { startPostgres, type Datastore, type SqlCredentials } from '../e2e/support/datastores.ts';
-import { startKine, type Kine } from './sql-databases.ts';
+import type { Datastore, SqlCredentials } from '../support/datastore.ts';
+import { startKine, type Kine } from '../support/kine.ts';
+import { startPostgres } from '../support/postgres.ts';
 import { describeStorageConformance } from './storage-suite.ts';
 
 /**

@@ -4,16 +4,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMySqlStorage } from '../../src/storage/mysql.ts';
 import type { Storage } from '../../src/storage/storage.ts';
-import { startRestartableMariaDB, type RestartableDatabase } from './sql-databases.ts';
+import type { SqlDatastore } from '../support/datastore.ts';
+import { LOOPBACK } from '../support/network.ts';
+import { startMariaDB } from '../support/mariadb.ts';
 import { describeStorageConformance } from './storage-suite.ts';
 
 describe('mysql (MariaDB)', () => {
-  let server: RestartableDatabase;
+  let server: SqlDatastore;
   let databases = 0;
   const urls = new WeakMap<Storage, string>();
 
   beforeAll(async () => {
-    server = await startRestartableMariaDB();
+    server = await startMariaDB({ host: LOOPBACK });
   });
   afterAll(async () => server?.stop());
 

@@ -4,16 +4,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStorage } from '../../src/storage/postgres.ts';
 import type { Storage } from '../../src/storage/storage.ts';
-import { startRestartablePostgres, type RestartableDatabase } from './sql-databases.ts';
+import type { SqlDatastore } from '../support/datastore.ts';
+import { LOOPBACK } from '../support/network.ts';
+import { startPostgres } from '../support/postgres.ts';
 import { describeStorageConformance } from './storage-suite.ts';
 
 describe('postgres', () => {
-  let server: RestartableDatabase;
+  let server: SqlDatastore;
   let databases = 0;
   const urls = new WeakMap<Storage, string>();
 
   beforeAll(async () => {
-    server = await startRestartablePostgres();
+    server = await startPostgres({ host: LOOPBACK });
   });
   afterAll(async () => server?.stop());
 

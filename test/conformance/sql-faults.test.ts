@@ -20,7 +20,10 @@ import { CompactedError, StorageUnavailableError } from '../../src/storage/error
 import type { SqlStorageConfig } from '../../src/storage/sql/config.ts';
 import { IncompatibleSchemaError } from '../../src/storage/sql/schema.ts';
 import type { StorageWatchEvent } from '../../src/storage/storage.ts';
-import { startRestartableMariaDB, startRestartablePostgres, type RawConnection, type RestartableDatabase } from './sql-databases.ts';
+import type { RawConnection, ServerTls, SqlDatastore } from '../support/datastore.ts';
+import { startMariaDB } from '../support/mariadb.ts';
+import { LOOPBACK } from '../support/network.ts';
+import { startPostgres } from '../support/postgres.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -211,12 +214,12 @@ type DriverOptions = Omit<SqlStorageConfig, 'url'>;
 const drivers = [
   {
     name: 'postgres',
-    start: startRestartablePostgres,
+    start: (options: { tls?: ServerTls } = {}) => startPostgres({ host: LOOPBACK, ...options }),
     open: (url: string, options: DriverOptions = {}) => openPostgresStorage({ url, poolSize: 4, compactIntervalMs: 0, ...options }),
   },
   {
     name: 'mysql',
-    start: startRestartableMariaDB,
+    start: (options: { tls?: ServerTls } = {}) => startMariaDB({ host: LOOPBACK, ...options }),
     open: (url: string, options: DriverOptions = {}) =>
       openMySqlStorage({ url, poolSize: 4, compactIntervalMs: 0, pollIntervalMs: 20, ...options }),
   },
@@ -224,7 +227,7 @@ const drivers = [
 
 for (const driver of drivers) {
   describe(`${driver.name} beyond the suite`, () => {
-    let database: RestartableDatabase;
+    let database: SqlDatastore;
     let count = 0;
     const newUrl = () => database.createDatabase(`faults_${process.pid}_${++count}`);
 
@@ -495,7 +498,7 @@ for (const driver of drivers) {
         const newer = await driver.open(url).catch((error: unknown) => error);
         expect(newer).toBeInstanceOf(IncompatibleSchemaError);
         expect((newer as Error).message).toMatch(/version 99, written by a newer Kamaji-TS; this one understands up to version 1/);
-        expect((newer as Error).message).not.toContain(database.password);
+        expect((newer as Error).message).not.toContain(database.credentials.password);
 
         await foreignRaw.query('CREATE TABLE kamaji_log (id INTEGER)');
         const strange = await driver.open(foreign).catch((error: unknown) => error);
@@ -517,7 +520,7 @@ for (const driver of drivers) {
     describe('over TLS', () => {
       const ca = createCertificateAuthority({ commonName: `throwaway-${driver.name}-ca` });
       const serving = issueCertificate(ca, { commonName: driver.name, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['server'] });
-      let tlsOnly: RestartableDatabase;
+      let tlsOnly: SqlDatastore;
       let dir: string;
 
       beforeAll(async () => {

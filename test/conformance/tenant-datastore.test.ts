@@ -20,8 +20,11 @@ import {
 } from '../../src/controllers/datastore/index.ts';
 import type { KubeClient } from '../../src/controllers/runtime/kube-client.ts';
 import { createCertificateAuthority, issueCertificate, type KeyPairPem } from '../../src/pki/index.ts';
-import { freePort, startMariaDB, startPostgres, type Datastore, type SqlCredentials } from '../e2e/support/datastores.ts';
-import { startEtcdServer, type EtcdServer } from './etcd-server.ts';
+import type { Datastore, SqlCredentials } from '../support/datastore.ts';
+import { startEtcd, type EtcdDatastore } from '../support/etcd.ts';
+import { startMariaDB } from '../support/mariadb.ts';
+import { freePort, LOOPBACK } from '../support/network.ts';
+import { startPostgres } from '../support/postgres.ts';
 
 /** Every ContentRef below is inline: a test that reached for the management cluster is wrong. */
 const noManagementCluster = new Proxy({} as KubeClient, {
@@ -81,7 +84,7 @@ async function closedPort(): Promise<number> {
 describe('etcd', () => {
   const ca = createCertificateAuthority({ commonName: 'tenant-datastore-test-etcd-ca', validityDays: 2 });
   const root = issueCertificate(ca, { commonName: 'root', usages: ['client'], validityDays: 1 });
-  let server: EtcdServer;
+  let server: EtcdDatastore;
   let hostPort: string;
   let connection: DataStoreConnection;
   let admin: TenantDatastoreAdmin;
@@ -104,7 +107,7 @@ describe('etcd', () => {
 
   beforeAll(async () => {
     const serving = issueCertificate(ca, { commonName: 'etcd', ipAddresses: ['127.0.0.1'], usages: ['server', 'client'], validityDays: 1 });
-    server = await startEtcdServer({ tls: { ca: ca.certificate, serverCertificate: serving.certificate, serverKey: serving.privateKey } });
+    server = await startEtcd({ host: LOOPBACK, tls: { ca: ca.certificate, serverCertificate: serving.certificate, serverKey: serving.privateKey } });
     hostPort = new URL(server.endpoint).host;
     connection = await resolveDataStoreConnection(
       dataStoreFor('etcd', hostPort, { ca: ca.certificate, caKey: ca.privateKey, clientCertificate: root }),

@@ -18,14 +18,8 @@ export {
 } from './cluster.ts';
 export { newNamespace, type TestNamespace } from './namespace.ts';
 export { collectComponentLogs } from './logs.ts';
-export {
-  datastoreHost,
-  freePort,
-  startEtcd,
-  startMariaDB,
-  startPostgres,
-  type Datastore,
-  type EtcdClientCertificates,
-  type EtcdDatastore,
-  type SqlCredentials,
-} from './datastores.ts';
+export { type Datastore, type SqlCredentials, type SqlDatastore } from '../../support/datastore.ts';
+export { startEtcd, type EtcdClientCertificates, type EtcdDatastore } from '../../support/etcd.ts';
+export { startMariaDB } from '../../support/mariadb.ts';
+export { datastoreHost, freePort } from '../../support/network.ts';
+export { startPostgres } from '../../support/postgres.ts';
