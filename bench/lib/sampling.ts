@@ -46,7 +46,7 @@ export async function sampleSides(
     }
   }
   if (!direct || !before) return { samples: results };
-  return { samples: results, direct: breakdown(before, await scrape(direct), samples) };
+  return { samples: results, direct: breakdown(before, await scrape(direct)) };
 }
 
 /** One figure per Kamaji-TS side, each against the CRD peer's samples. */

@@ -1,6 +1,7 @@
 // Where a Kamaji-TS replica spends a request, from its own /metrics: the change in the sums and
 // counts of its request, storage and delegated authorization histograms around a load, divided by
-// the requests the load made.
+// the resource requests that replica served (the aggregator spreads its side's requests over the
+// replicas, so the samples the bench sent straight to it are not the count).
 
 /** `name{labels}` → value, for every `_sum` and `_count` sample of a Prometheus text page. */
 export function parseHistogramTotals(text: string): Map<string, number> {
@@ -13,11 +14,12 @@ export function parseHistogramTotals(text: string): Map<string, number> {
   return totals;
 }
 
-/** Sum over every series of `metric` whose labels contain `labelFilter` (e.g. 'operation="get"'). */
-function total(totals: Map<string, number>, metric: string, labelFilter = ''): number {
+/** Sum over every series of `metric` whose labels match `labelFilter` (e.g. 'operation="get"'). */
+function total(totals: Map<string, number>, metric: string, labelFilter: string | RegExp = ''): number {
   let sum = 0;
   for (const [key, value] of totals) {
-    if ((key === metric || key.startsWith(`${metric}{`)) && key.includes(labelFilter)) sum += value;
+    const matches = typeof labelFilter === 'string' ? key.includes(labelFilter) : labelFilter.test(key);
+    if ((key === metric || key.startsWith(`${metric}{`)) && matches) sum += value;
   }
   return sum;
 }
@@ -32,13 +34,16 @@ export interface Breakdown {
 
 const STORAGE_OPERATIONS = ['get', 'list', 'count', 'create', 'update', 'delete', 'watch', 'currentRevision'];
 
-/** The mean per request of what changed between two /metrics pages around `requests` requests. */
-export function breakdown(before: Map<string, number>, after: Map<string, number>, requests: number): Breakdown {
-  const delta = (metric: string, filter = '') => total(after, metric, filter) - total(before, metric, filter);
+/** The mean per request of what changed between two /metrics pages, over the tenancy resource requests the replica served. */
+export function breakdown(before: Map<string, number>, after: Map<string, number>): Breakdown {
+  const delta = (metric: string, filter: string | RegExp = '') => total(after, metric, filter) - total(before, metric, filter);
+  // Discovery and /metrics itself are not resource requests (their resource label is empty).
+  const resourceRequests = /resource="[^"]/;
+  const requests = delta('apiserver_request_duration_seconds_count', resourceRequests);
   const per = (value: number) => (requests > 0 ? value / requests : 0);
   return {
     requests,
-    serverSeconds: per(delta('apiserver_request_duration_seconds_sum')),
+    serverSeconds: per(delta('apiserver_request_duration_seconds_sum', resourceRequests)),
     storage: STORAGE_OPERATIONS.map((operation) => ({
       operation,
       calls: per(delta('storage_request_duration_seconds_count', `operation="${operation}"`)),

@@ -11,6 +11,8 @@ storage_request_duration_seconds_count{operation="update",result="ok"} ${scale}
 apiserver_request_duration_seconds_sum{verb="GET",resource="tenantcontrolplanes"} ${0.02 * scale}
 apiserver_request_duration_seconds_sum{verb="PUT",resource="tenantcontrolplanes"} ${0.03 * scale}
 apiserver_request_duration_seconds_count{verb="GET",resource="tenantcontrolplanes"} ${scale}
+apiserver_request_duration_seconds_sum{verb="GET",resource=""} ${0.5 * scale}
+apiserver_request_duration_seconds_count{verb="GET",resource=""} ${7 * scale}
 apiserver_delegated_authz_request_duration_seconds_sum{code="201"} ${0.006 * scale}
 apiserver_delegated_authz_request_duration_seconds_count{code="201"} ${scale}
 `;
@@ -24,8 +26,9 @@ describe('parseHistogramTotals', () => {
 });
 
 describe('breakdown', () => {
-  test('the change between two pages, per request, summed over label sets', () => {
-    const b = breakdown(parseHistogramTotals(page(1)), parseHistogramTotals(page(11)), 10);
+  test('the change between two pages, per resource request the replica served, summed over label sets', () => {
+    const b = breakdown(parseHistogramTotals(page(1)), parseHistogramTotals(page(11)));
+    expect(b.requests).toBe(10);
     expect(b.serverSeconds).toBeCloseTo(0.05);
     expect(b.storage).toEqual([
       { operation: 'get', calls: 2, seconds: expect.closeTo(0.004, 6) },
