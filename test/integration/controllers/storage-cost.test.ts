@@ -9,6 +9,7 @@ import { allDeclarations, apiVersion, type DataStore, type TenantControlPlane } 
 import type { KubeObject, UserInfo } from '../../../src/apis/meta.ts';
 import { createDataStoreAdmission } from '../../../src/controllers/datastore/admission.ts';
 import { DataStoreController } from '../../../src/controllers/datastore/controller.ts';
+import { TenantControlPlaneNames } from '../../../src/controllers/datastore/tenant-names.ts';
 import type { EventRecorder } from '../../../src/controllers/runtime/event-recorder.ts';
 import type { KubeClient } from '../../../src/controllers/runtime/kube-client.ts';
 import { RegistryInformer } from '../../../src/controllers/runtime/registry-informer.ts';
@@ -51,7 +52,9 @@ async function counted(): Promise<{ calls: StorageCalls; dataStores: ResourceSto
   const calls = new StorageCalls();
   const storage = instrumentStorage(await createStorage({ driver: 'memory' }), calls.observe);
   let registry: Registry | undefined;
-  const admission = createDataStoreAdmission({ resource: (plural) => registry?.resource(plural) });
+  const names = new TenantControlPlaneNames(() => registry?.resource('tenantcontrolplanes')?.store, logger);
+  cleanup.push(() => names.stop());
+  const admission = createDataStoreAdmission({ resource: (plural) => registry?.resource(plural) }, names);
   const stores = allDeclarations.map((declaration) =>
     createResourceStore(declaration, storage, { defaulting: {}, logger, admission: admission[declaration.plural] ?? [] }),
   );
