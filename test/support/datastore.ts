@@ -39,7 +39,7 @@ export function newPassword(): string {
   return randomBytes(12).toString('hex');
 }
 
-/** A database name safe to write into SQL unquoted-equivalent: lower case letters, digits and `_`. */
+/** `name`, once known to be lower case letters, digits and `_`: nothing in it can break out of the quotes around it in SQL. */
 export function checkedDatabaseName(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`database name ${JSON.stringify(name)} must be lower case letters, digits and _ (at most 63)`);
   return name;
