@@ -8,7 +8,7 @@ import type { DefaultingContext, ResourceDeclaration, ScaleSubresource } from '.
 import type { JsonValue, KubeList, KubeObject } from '../apis/meta.ts';
 import type { Scale } from '../apis/scale.ts';
 import { KeyExistsError, KeyNotFoundError, RevisionConflictError } from '../storage/errors.ts';
-import { guaranteedUpdate } from '../storage/guaranteed-update.ts';
+import { DELETE_KEY, guaranteedUpdate } from '../storage/guaranteed-update.ts';
 import type { Storage, StoredValue } from '../storage/storage.ts';
 import { type AdmissionHook, type AdmissionRequest, admit } from './admission.ts';
 import { decodeObject, encodeObject } from './codec.ts';
@@ -101,6 +101,9 @@ function parseApplyPatch(patchText: string): unknown {
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
 }
+
+/** A delete that would change nothing, computed from a cached copy: it needs a fresh read to stand. */
+const STALE_NO_OP = new Error('no-op computed from a cached copy');
 
 function isLostRace(error: unknown): boolean {
   return error instanceof RevisionConflictError || error instanceof KeyNotFoundError || error instanceof KeyExistsError;
@@ -352,7 +355,9 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     for (let attempt = 1; ; attempt++) {
       const key = this.#key(object.metadata.namespace, object.metadata.name!);
       try {
-        return { object: this.#decode(await this.#storage.create(key, encodeObject(object))), warnings };
+        const created = await this.#storage.create(key, encodeObject(object));
+        this.#cache.wrote(key, created.modRevision, created);
+        return { object: this.#decode(created), warnings };
       } catch (error) {
         if (!(error instanceof KeyExistsError) || generate === undefined) throw this.#fail(error, object.metadata.name!);
         if (attempt >= GENERATE_NAME_ATTEMPTS) throw this.#generateNameConflict(object.metadata.name!);
@@ -483,10 +488,11 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
         schema: this.declaration.schema,
       }) as T;
 
+    const key = this.#key(namespace, name);
     for (let attempt = 1; ; attempt++) {
-      const key = this.#key(namespace, name);
-      const current = await this.#call(name, () => this.#storage.get(key));
-      if (!current && subresource === 'main') {
+      // The first attempt believes the watch cache; after a lost race, storage.
+      const current = (attempt === 1 ? this.#cache.suggestion(key) : undefined) ?? (await this.#call(name, () => this.#storage.get(key))) ?? 'absent';
+      if (current === 'absent' && subresource === 'main') {
         if (applied.metadata.resourceVersion) throw notFound(this.#resource, name);
         const object = merge(undefined);
         delete object.metadata.resourceVersion;
@@ -494,20 +500,33 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
           const created = await this.#createObject(namespace, object, options, () => {});
           return { ...created, created: true };
         } catch (error) {
-          // Someone created it meanwhile: apply to theirs.
+          // Someone created it meanwhile (or the cache had not seen it yet): apply to theirs.
           if (error instanceof ApiError && error.reason === 'AlreadyExists' && attempt < MAX_RACE_RETRIES) continue;
           throw error;
         }
       }
-      const written = await this.#write(namespace, name, options, async (existing) => {
-        const object = merge(existing);
-        this.#checkPatchedResourceVersion(object, existing, name);
-        if (applied.metadata.resourceVersion && applied.metadata.resourceVersion !== existing.metadata.resourceVersion) {
-          throw conflict(this.#resource, name, OBJECT_MODIFIED);
-        }
-        return this.#strategy.prepareForUpdate(object, existing, target);
-      });
-      return { ...written, created: false };
+      try {
+        const written = await this.#write(
+          namespace,
+          name,
+          options,
+          async (existing) => {
+            const object = merge(existing);
+            this.#checkPatchedResourceVersion(object, existing, name);
+            if (applied.metadata.resourceVersion && applied.metadata.resourceVersion !== existing.metadata.resourceVersion) {
+              throw conflict(this.#resource, name, OBJECT_MODIFIED);
+            }
+            return this.#strategy.prepareForUpdate(object, existing, target);
+          },
+          current,
+        );
+        return { ...written, created: false };
+      } catch (error) {
+        // Deleted meanwhile: the main resource creates it again, as it would have.
+        const gone = error instanceof ApiError && error.code === 404 && error.reason === 'NotFound';
+        if (gone && subresource === 'main' && !applied.metadata.resourceVersion && attempt < MAX_RACE_RETRIES) continue;
+        throw error;
+      }
     }
   }
 
@@ -520,41 +539,44 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
     name: string,
     options: WriteOptions,
     produce: (existing: T) => Promise<T>,
+    start?: StoredValue | 'absent',
   ): Promise<{ object: T; warnings: string[] }> {
     const key = this.#key(namespace, name);
     const compute = async (current: StoredValue | undefined): Promise<Outcome<T>> => {
       if (!current) throw notFound(this.#resource, name);
       const existing = this.#decode(current);
-      const object = await produce(structuredClone(existing));
+      const object = await produce(this.#decode(current));
       this.#invalid(name, this.#strategy.validateUpdate(object, existing));
       await this.#admit({ operation: 'UPDATE', object, oldObject: existing, user: options.user, dryRun: Boolean(options.dryRun) });
       return { object, remove: shouldDeleteDuringUpdate(object), warnings: finalizerWarnings(object.metadata, existing.metadata) };
     };
 
     if (options.dryRun) {
+      // Nothing is written that could reveal a stale cache: a dry run reads storage.
       const current = await this.#call(name, () => this.#storage.get(key));
       const { object, warnings } = await compute(current);
       return { object, warnings };
     }
-    for (let attempt = 1; ; attempt++) {
-      let outcome: Outcome<T> | undefined;
-      let base: StoredValue | undefined;
-      const stored = await this.#call(name, () =>
-        guaranteedUpdate(this.#storage, key, async (current) => {
-          base = current;
+    // What the cache holds saves the read; guaranteedUpdate confirms it before trusting a no-op or a refusal.
+    const suggestion = start ?? this.#cache.suggestion(key);
+    let outcome: Outcome<T> | undefined;
+    const stored = await this.#call(name, () =>
+      guaranteedUpdate(
+        this.#storage,
+        key,
+        async (current) => {
           outcome = await compute(current);
-          return outcome.remove ? undefined : encodeObject(outcome.object);
-        }),
-      );
-      if (!outcome?.remove) return { object: this.#decode(stored!), warnings: outcome?.warnings ?? [] };
-      try {
-        const deleted = await this.#storage.delete(key, base!.modRevision);
-        const object = { ...outcome.object, metadata: { ...outcome.object.metadata, resourceVersion: String(deleted.modRevision) } };
-        return { object, warnings: outcome.warnings };
-      } catch (error) {
-        if (!isLostRace(error) || attempt >= MAX_RACE_RETRIES) throw this.#fail(error, name);
-      }
+          return outcome.remove ? DELETE_KEY : encodeObject(outcome.object);
+        },
+        suggestion ? { current: suggestion } : {},
+      ),
+    );
+    if (stored) this.#cache.wrote(key, stored.modRevision, outcome?.remove ? undefined : stored);
+    if (outcome?.remove) {
+      const object = { ...outcome.object, metadata: { ...outcome.object.metadata, resourceVersion: String(stored!.modRevision) } };
+      return { object, warnings: outcome.warnings };
     }
+    return { object: this.#decode(stored!), warnings: outcome?.warnings ?? [] };
   }
 
   // ---- scale ----------------------------------------------------------------------------------------
@@ -663,28 +685,52 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
   async delete(namespace: string | undefined, name: string, options: DeleteOptions): Promise<DeleteResult<T>> {
     validateDeleteOptions(options);
     const key = this.#key(namespace, name);
+    const read = () => this.#call(name, () => this.#storage.get(key));
+    // The first attempt starts from the watch cache, as kube-apiserver's conditional delete does;
+    // a dry run reads storage, since nothing written would reveal a stale copy.
+    const cached = options.dryRun ? undefined : this.#cache.suggestion(key);
+    let current = cached === undefined ? await read() : cached === 'absent' ? undefined : cached;
+    let fresh = cached === undefined;
     for (let attempt = 1; ; attempt++) {
-      const current = await this.#call(name, () => this.#storage.get(key));
-      if (!current) throw notFound(this.#resource, name);
-      const existing = this.#decode(current);
-      checkPreconditions(existing, options, this.#resource);
-      await this.#admit({ operation: 'DELETE', oldObject: existing, user: options.user, dryRun: Boolean(options.dryRun) });
-      const finalizers = finalizersForDeletion(existing.metadata, options);
       try {
-        if (finalizers.length > 0) {
-          const marked = structuredClone(existing);
-          if (!markAsDeleting(marked, finalizers, this.#clock())) return { object: existing, deleted: false };
-          if (options.dryRun) return { object: marked, deleted: false };
-          const stored = await this.#storage.update(key, encodeObject(marked), current.modRevision);
-          return { object: this.#decode(stored), deleted: false };
-        }
-        if (options.dryRun) return { object: existing, deleted: true };
-        const deleted = await this.#storage.delete(key, current.modRevision);
-        return { object: this.#decode(deleted), deleted: true };
+        return await this.#deleteFrom(key, name, current, options, fresh);
       } catch (error) {
-        if (!isLostRace(error) || attempt >= MAX_RACE_RETRIES) throw this.#fail(error, name);
+        const lostRace = isLostRace(error) || error === STALE_NO_OP;
+        const refusal = error instanceof ApiError;
+        if (!lostRace && (fresh || !refusal)) throw this.#fail(error, name);
+        if (attempt >= MAX_RACE_RETRIES) throw this.#fail(error, name);
+        // A refusal computed from the cache stands only if storage holds the same state.
+        const seen = current?.modRevision;
+        current = await read();
+        fresh = true;
+        if (refusal && current?.modRevision === seen) throw error;
       }
     }
+  }
+
+  /** One attempt of delete from `current` (undefined: absent); a stale `current` fails its write as a lost race. */
+  async #deleteFrom(key: string, name: string, current: StoredValue | undefined, options: DeleteOptions, fresh: boolean): Promise<DeleteResult<T>> {
+    if (!current) throw notFound(this.#resource, name);
+    const existing = this.#decode(current);
+    checkPreconditions(existing, options, this.#resource);
+    await this.#admit({ operation: 'DELETE', oldObject: existing, user: options.user, dryRun: Boolean(options.dryRun) });
+    const finalizers = finalizersForDeletion(existing.metadata, options);
+    if (finalizers.length > 0) {
+      const marked = this.#decode(current);
+      if (!markAsDeleting(marked, finalizers, this.#clock())) {
+        // Nothing to write, so nothing confirms a cached copy: storage must.
+        if (!fresh) throw STALE_NO_OP;
+        return { object: existing, deleted: false };
+      }
+      if (options.dryRun) return { object: marked, deleted: false };
+      const stored = await this.#storage.update(key, encodeObject(marked), current.modRevision);
+      this.#cache.wrote(key, stored.modRevision, stored);
+      return { object: this.#decode(stored), deleted: false };
+    }
+    if (options.dryRun) return { object: existing, deleted: true };
+    const deleted = await this.#storage.delete(key, current.modRevision);
+    this.#cache.wrote(key, deleted.modRevision, undefined);
+    return { object: this.#decode(deleted), deleted: true };
   }
 
   async deleteCollection(request: ListRequest, options: DeleteOptions): Promise<KubeList<T>> {

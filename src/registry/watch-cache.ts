@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { KubeObject, Status } from '../apis/meta.ts';
 import { CompactedError } from '../storage/errors.ts';
-import type { Storage, StorageWatch, StorageWatchEvent } from '../storage/storage.ts';
+import type { Storage, StoredValue, StorageWatch, StorageWatchEvent } from '../storage/storage.ts';
 import { decodeObject } from './codec.ts';
 import { ApiError, expired, type ResourceName, serviceUnavailable } from './errors.ts';
 import { type KeyLayout, listPrefix, resourcePrefix } from './keys.ts';
@@ -189,6 +189,10 @@ export class WatchCache<T extends KubeObject> {
   readonly #config: WatchCacheConfig;
   readonly #prefix: string;
   readonly #objects = new Map<string, T>();
+  /** The same keys as stored: what a write starts from instead of reading storage. */
+  readonly #values = new Map<string, StoredValue>();
+  /** Writes of this process the storage watch has not delivered yet (undefined value: deleted). */
+  readonly #ownWrites = new Map<string, { revision: number; value: StoredValue | undefined }>();
   #history: CachedEvent<T>[] = [];
   /** Every event after this revision is in #history. */
   #historyStart = 0;
@@ -239,7 +243,12 @@ export class WatchCache<T extends KubeObject> {
       const listed = await storage.list({ prefix: this.#prefix });
       if (this.#closed) return;
       this.#objects.clear();
-      for (const item of listed.items) this.#objects.set(item.key, decodeObject<T>(item.value, item.modRevision));
+      this.#values.clear();
+      for (const item of listed.items) {
+        this.#objects.set(item.key, decodeObject<T>(item.value, item.modRevision));
+        this.#values.set(item.key, item);
+      }
+      for (const [key, own] of this.#ownWrites) if (own.revision <= listed.revision) this.#ownWrites.delete(key);
       this.#history = [];
       this.#historyStart = listed.revision;
       this.#revision = listed.revision;
@@ -279,11 +288,16 @@ export class WatchCache<T extends KubeObject> {
     let type: CachedEvent<T>['type'];
     if (event.type === 'delete') {
       this.#objects.delete(event.key);
+      this.#values.delete(event.key);
       type = 'DELETED';
     } else {
       this.#objects.set(event.key, object);
+      const { key, value, createRevision, modRevision } = event;
+      this.#values.set(key, { key, value, createRevision, modRevision });
       type = previous ? 'MODIFIED' : 'ADDED';
     }
+    const own = this.#ownWrites.get(event.key);
+    if (own && own.revision <= event.modRevision) this.#ownWrites.delete(event.key);
     const cached: CachedEvent<T> = { type, object, previous, revision: event.modRevision, at: Date.now() };
     this.#revision = event.modRevision;
     this.#remember(cached);
@@ -329,6 +343,28 @@ export class WatchCache<T extends KubeObject> {
     const prefix = listPrefix(this.#config.layout, namespace);
     const keys = [...this.#objects.keys()].filter((key) => key.startsWith(prefix)).sort(compareKeys);
     return { objects: keys.map((key) => structuredClone(this.#objects.get(key)!)), revision: this.#revision };
+  }
+
+  /**
+   * What the cache holds for `key`, as storage returned it ('absent' when it holds nothing); a
+   * write's first attempt starts from it instead of a read, as kube-apiserver's GuaranteedUpdate
+   * starts from the watch cache's copy. A write of this process counts as soon as it returns, so a
+   * client's next request finds it even before the watch delivers it; another replica's write may
+   * still be missing: the write confirms the suggestion (a conflict, or a re-read before a no-op or
+   * an error is reported). Undefined until the cache has loaded, and while it reloads.
+   */
+  suggestion(key: string): StoredValue | 'absent' | undefined {
+    if (!this.#synced || this.#closed) return undefined;
+    const own = this.#ownWrites.get(key);
+    if (own) return own.value ?? 'absent';
+    return this.#values.get(key) ?? 'absent';
+  }
+
+  /** Records a write this process made to `key` (value undefined: deleted at `revision`) until the watch delivers it. */
+  wrote(key: string, revision: number, value: StoredValue | undefined): void {
+    if (this.#closed || revision <= this.#revision) return;
+    const known = this.#ownWrites.get(key);
+    if (!known || known.revision < revision) this.#ownWrites.set(key, { revision, value });
   }
 
   async #ensureSynced(): Promise<void> {
