@@ -10,7 +10,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { EtcdStorage } from '../../src/storage/etcd.ts';
 import { MemoryDatastore, MemoryStorage } from '../../src/storage/memory.ts';
 import { openMySqlStorage } from '../../src/storage/mysql.ts';
@@ -114,15 +113,7 @@ async function startBackends(only: readonly DriverName[]): Promise<Map<DriverNam
   if (only.includes('postgres') || only.includes('kine')) {
     progress('starting PostgreSQL');
     const postgres = await startPostgres();
-    const database = async (name: string): Promise<URL> => {
-      const admin = new pg.Client({ connectionString: postgres.endpoint });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(postgres.endpoint);
-      url.pathname = `/${name}`;
-      return url;
-    };
+    const database = async (name: string): Promise<URL> => new URL(await postgres.createDatabase(name));
     let stopped = false;
     const stopPostgres = async () => {
       if (!stopped) await postgres.stop();
@@ -152,12 +143,9 @@ async function startBackends(only: readonly DriverName[]): Promise<Map<DriverNam
   if (only.includes('mysql')) {
     progress('starting MariaDB');
     const mariadb = await startMariaDB();
-    const { createConnection } = await import('mysql2/promise');
-    const admin = await createConnection(mariadb.endpoint);
-    await admin.query('CREATE DATABASE kamaji_bench');
-    await admin.end();
+    const url = await mariadb.createDatabase('kamaji_bench');
     backends.set('mysql', {
-      open: () => openMySqlStorage({ url: `${mariadb.endpoint}kamaji_bench`, poolSize: 10, compactIntervalMs: 0 }),
+      open: () => openMySqlStorage({ url, poolSize: 10, compactIntervalMs: 0 }),
       stop: () => mariadb.stop(),
     });
   }

@@ -1,7 +1,7 @@
 // The storage conformance suite: what every driver must do, written once, run against each driver.
 //
 // Adding a driver: write test/conformance/<driver>.test.ts that starts the real backend in beforeAll
-// (test/e2e/support/datastores.ts has launchers), stops it in afterAll, and calls
+// (test/support/ has launchers: etcd.ts, postgres.ts, mariadb.ts, kine.ts), stops it in afterAll, and calls
 //
 //   describeStorageConformance('<driver>', {
 //     create: async () => /* a fresh, isolated Storage: its own key prefix, table or schema */,
