@@ -490,8 +490,10 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
 
     const key = this.#key(namespace, name);
     for (let attempt = 1; ; attempt++) {
-      // The first attempt believes the watch cache; after a lost race, storage.
-      const current = (attempt === 1 ? this.#cache.suggestion(key) : undefined) ?? (await this.#call(name, () => this.#storage.get(key))) ?? 'absent';
+      // The first attempt believes the watch cache; a dry run (which writes nothing that would
+      // reveal a stale copy) and a retry after a lost race read storage.
+      const cached = attempt === 1 && !options.dryRun ? this.#cache.suggestion(key) : undefined;
+      const current = cached ?? (await this.#call(name, () => this.#storage.get(key))) ?? 'absent';
       if (current === 'absent' && subresource === 'main') {
         if (applied.metadata.resourceVersion) throw notFound(this.#resource, name);
         const object = merge(undefined);

@@ -130,6 +130,8 @@ describe('storage calls per write, once the watch cache holds the object', () =>
     expect(calls()).toEqual({ get: 1 });
     await store.delete('ns1', 'a', { user, dryRun: true });
     expect(calls()).toEqual({ get: 1 });
+    await store.patch('ns1', 'a', 'apply', applied(3), { ...applyOptions, dryRun: true });
+    expect(calls()).toEqual({ get: 2 });
   });
 });
 
