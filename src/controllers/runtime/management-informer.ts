@@ -42,6 +42,11 @@ export class ManagementInformer<T extends KubernetesObject> {
     await this.#start();
   }
 
+  /** The object as last seen; undefined when not seen (yet). */
+  get(namespace: string, name: string): T | undefined {
+    return this.#informer.get(name, namespace);
+  }
+
   async #start(): Promise<void> {
     if (this.#stopped) return;
     try {

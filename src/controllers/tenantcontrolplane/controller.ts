@@ -1,7 +1,7 @@
 // The TenantControlPlane controller: the reconciler behind a work queue, fed by the registry's
 // TenantControlPlanes and DataStores and by the management-cluster objects the tcps own.
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { DataStore, TenantControlPlane } from '../../apis/index.ts';
 import type { KubeObject } from '../../apis/meta.ts';
@@ -50,10 +50,35 @@ export class TenantControlPlaneController {
     const logger = deps.logger.child({ controller: 'tenantcontrolplane' });
     this.#tcpInformer = deps.tenantControlPlaneInformer;
     this.#dataStoreInformer = deps.dataStoreInformer;
+    const enqueue = (key: string) => this.#controller.enqueue(key);
+
+    const managementInformers = new Map(
+      OWNED_KINDS.map(({ path, apiVersion, kind }) => [
+        kind,
+        new ManagementInformer<KubernetesObject>({
+          managementKubeConfig: deps.managementKubeConfig,
+          path,
+          labelSelector: LABEL_NAME,
+          list: (labelSelector) =>
+            deps.managementClient.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, labelSelector) as Promise<
+              KubernetesListObject<KubernetesObject>
+            >,
+          onChange: (object) => {
+            const owner = object.metadata?.labels?.[LABEL_NAME];
+            if (owner && object.metadata?.namespace) enqueue(`${object.metadata.namespace}/${owner}`);
+          },
+          logger,
+        }),
+      ]),
+    );
+    this.#managementInformers = [...managementInformers.values()];
+    const secrets = managementInformers.get('Secret');
+
     const reconciler = new TenantControlPlaneReconciler({
       ...deps,
       tenantControlPlaneCache: this.#tcpInformer,
       dataStoreCache: this.#dataStoreInformer,
+      secretCache: { get: (namespace, name) => secrets?.get(namespace, name) as V1Secret | undefined },
       logger,
     });
     this.#controller = new Controller({
@@ -62,7 +87,6 @@ export class TenantControlPlaneController {
       workers: deps.workers,
       logger,
     });
-    const enqueue = (key: string) => this.#controller.enqueue(key);
 
     // Objects the user paused (Kamaji's annotation) are not even queued: thousands of paused
     // objects coming and going cost no reconciles. Unpausing is a change, and queues the key.
@@ -79,23 +103,6 @@ export class TenantControlPlaneController {
       }
     });
 
-    this.#managementInformers = OWNED_KINDS.map(
-      ({ path, apiVersion, kind }) =>
-        new ManagementInformer<KubernetesObject>({
-          managementKubeConfig: deps.managementKubeConfig,
-          path,
-          labelSelector: LABEL_NAME,
-          list: (labelSelector) =>
-            deps.managementClient.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, labelSelector) as Promise<
-              KubernetesListObject<KubernetesObject>
-            >,
-          onChange: (object) => {
-            const owner = object.metadata?.labels?.[LABEL_NAME];
-            if (owner && object.metadata?.namespace) enqueue(`${object.metadata.namespace}/${owner}`);
-          },
-          logger,
-        }),
-    );
   }
 
   async start(): Promise<void> {

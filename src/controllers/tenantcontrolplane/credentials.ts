@@ -34,7 +34,7 @@ export async function reconcileCredentials(ctx: PassContext, endpoint: Endpoint,
   const { tcp } = ctx;
   const previous = ctx.status;
   const ensure = async (spec: GeneratedSecretSpec, previousStatus: SecretStatus | undefined, mountedByPods = true) => {
-    const secret = await ensureGeneratedSecret(ctx.managementClient, tcp, spec);
+    const secret = await ensureGeneratedSecret(ctx, tcp, spec);
     if (secret.regenerated && secret.regenerated !== 'missing') {
       ctx.events.record(tcp, 'Normal', 'SecretRegenerated', `Secret ${secret.name} regenerated: ${secret.regenerated}`);
     }

@@ -8,7 +8,8 @@ import type { DataStoreConnection, DataStoreTlsMaterial } from '../datastore/con
 import { issueTenantEtcdClientCertificate } from '../datastore/etcd-client-certificate.ts';
 import { DataStoreCheckError } from '../datastore/errors.ts';
 import { apiErrorMessage, deleteObject, kubeTime } from '../runtime/kube-client.ts';
-import { ensureGeneratedSecret, readSecret, decodeSecretData, buildSecret, type EnsuredSecret } from './generated-secret.ts';
+import { ensureGeneratedSecret, decodeSecretData, buildSecret, type EnsuredSecret } from './generated-secret.ts';
+import { readOwnedSecret } from './owned-secrets.ts';
 import { checksum, secretName, ANNOTATION_CHECKSUM } from './names.ts';
 import { StepError, type PassContext } from './step.ts';
 
@@ -61,7 +62,8 @@ export async function reconcileDatastore(ctx: PassContext): Promise<void> {
 
   // The password is made once and kept: rotating it would need the running kine to follow.
   const configName = secretName(tcp, 'datastoreConfig');
-  const existingConfig = decodeSecretData(await readSecret(managementClient, namespace, configName));
+  const configSecret = await readOwnedSecret(ctx, namespace, configName);
+  const existingConfig = decodeSecretData(configSecret);
   const password = driver === 'etcd' ? '' : existingConfig.DB_PASSWORD || randomUUID().replaceAll('-', '');
   const config = {
     DB_CONNECTION_STRING: connectionString(dataStore),
@@ -91,9 +93,8 @@ export async function reconcileDatastore(ctx: PassContext): Promise<void> {
   const configChecksum = checksum(config);
   if (checksum(existingConfig) !== configChecksum) {
     const secret = buildSecret(tcp, configName, 'datastore-config', config, { [ANNOTATION_CHECKSUM]: configChecksum });
-    const current = await readSecret(managementClient, namespace, configName);
-    if (current) {
-      secret.metadata!.resourceVersion = current.metadata?.resourceVersion;
+    if (configSecret) {
+      secret.metadata!.resourceVersion = configSecret.metadata?.resourceVersion;
       await managementClient.replace(secret);
     } else {
       await managementClient.create(secret);
@@ -132,7 +133,7 @@ async function ensureDatastoreCertificate(ctx: PassContext, identity: TenantIden
   const tls: DataStoreTls = connection.tls ?? {};
   if (dataStore.spec.driver === 'etcd') {
     const ca = tls.certificateAuthority ?? '';
-    return ensureGeneratedSecret(ctx.managementClient, tcp, {
+    return ensureGeneratedSecret(ctx, tcp, {
       purpose: 'datastoreCertificate',
       component: 'datastore-certificate',
       inputs: { ca: checksum(ca), user: identity.username },
@@ -155,7 +156,7 @@ async function ensureDatastoreCertificate(ctx: PassContext, identity: TenantIden
     ...(tls.clientCertificate ? { 'server.crt': tls.clientCertificate } : {}),
     ...(tls.clientKey ? { 'server.key': tls.clientKey } : {}),
   };
-  return ensureGeneratedSecret(ctx.managementClient, tcp, {
+  return ensureGeneratedSecret(ctx, tcp, {
     purpose: 'datastoreCertificate',
     component: 'datastore-certificate',
     inputs: { content: checksum(data) },

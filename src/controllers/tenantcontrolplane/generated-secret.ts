@@ -5,6 +5,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { expiresWithin, isSignedBy } from '../../pki/index.ts';
 import type { TenantControlPlane } from '../../apis/index.ts';
 import { kubeTime, readObject, type KubeClient } from '../runtime/kube-client.ts';
+import { readOwnedSecret, type SecretReader } from './owned-secrets.ts';
 import { ANNOTATION_CHECKSUM, ANNOTATION_ROTATE, checksum, ownedMetadata, secretName, type SecretPurpose } from './names.ts';
 
 /** Certificates are renewed when they expire within this many seconds (Kamaji's default deadline). */
@@ -92,13 +93,14 @@ export function buildSecret(
 
 /** Creates or regenerates the Secret as needed; reads and returns it otherwise. */
 export async function ensureGeneratedSecret(
-  managementClient: KubeClient,
+  reader: SecretReader,
   tcp: TenantControlPlane,
   spec: GeneratedSecretSpec,
 ): Promise<EnsuredSecret> {
+  const { managementClient } = reader;
   const name = secretName(tcp, spec.purpose);
   const namespace = tcp.metadata.namespace ?? '';
-  const existing = await readSecret(managementClient, namespace, name);
+  const existing = await readOwnedSecret(reader, namespace, name);
   const existingData = decodeSecretData(existing);
   const reason = regenerationReason(
     existing ? { data: existingData, annotations: existing.metadata?.annotations ?? {} } : undefined,
@@ -126,6 +128,7 @@ export async function ensureGeneratedSecret(
   };
 }
 
+/** A live read, for callers outside a pass (the subresources), which have no informer. */
 export function readSecret(managementClient: KubeClient, namespace: string, name: string): Promise<V1Secret | undefined> {
   return readObject<V1Secret>(managementClient, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } });
 }

@@ -15,6 +15,7 @@ import { reconcileCredentials } from './credentials.ts';
 import { cleanupDatastore, reconcileDatastore, type TenantDatastores } from './datastore-setup.ts';
 import { ANNOTATION_PAUSED, TCP_FINALIZER, checksum } from './names.ts';
 import { checkControlPlanePods, reconcileDeployment } from './reconcile-deployment.ts';
+import type { SecretCache } from './owned-secrets.ts';
 import { reconcileService } from './service.ts';
 import { readyCondition, unsupportedFeatures, versionStatus, type VersionStatus } from './status.ts';
 import { StepError, StepWait, type PassContext, type TenantControlPlaneOptions } from './step.ts';
@@ -39,6 +40,8 @@ export interface TenantControlPlaneReconcilerDeps {
   tenantControlPlaneCache: InformerCache;
   dataStoreCache: InformerCache;
   managementClient: KubeClient;
+  /** The Secrets the tcps own, as the controller's informer last saw them. */
+  secretCache: SecretCache;
   datastores: TenantDatastores;
   events: EventRecorder;
   logger: Logger;
@@ -79,6 +82,7 @@ export class TenantControlPlaneReconciler {
         dataStore,
         status,
         managementClient: this.#deps.managementClient,
+        secretCache: this.#deps.secretCache,
         datastores: this.#deps.datastores,
         events: this.#deps.events,
         logger,

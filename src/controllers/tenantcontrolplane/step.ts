@@ -5,6 +5,7 @@ import type { DataStore, TenantControlPlane, TenantControlPlaneStatus } from '..
 import type { EventRecorder } from '../runtime/event-recorder.ts';
 import type { KubeClient } from '../runtime/kube-client.ts';
 import type { DataStoreTls, TenantDatastores } from './datastore-setup.ts';
+import type { SecretCache } from './owned-secrets.ts';
 
 export interface TenantControlPlaneOptions {
   /** kine image for SQL DataStores (Kamaji's --kine-image). */
@@ -22,6 +23,8 @@ export interface PassContext {
   /** Built up by the steps; written once at the end of the pass. */
   status: TenantControlPlaneStatus;
   managementClient: KubeClient;
+  /** The Secrets the controller's informer holds; read through readOwnedSecret. */
+  secretCache: SecretCache;
   datastores: TenantDatastores;
   events: EventRecorder;
   logger: Logger;
