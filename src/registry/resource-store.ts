@@ -94,7 +94,19 @@ function checkPathSegment(value: string, what: 'name' | 'namespace'): void {
   }
 }
 
+/**
+ * An apply configuration is YAML, but what arrives is nearly always JSON (kubectl sends JSON, and
+ * the HTTP layer hands on the YAML it parsed as JSON): JSON.parse reads that several times faster
+ * than the YAML parser, which stays the fallback for anything else.
+ */
 function parseApplyPatch(patchText: string): unknown {
+  if (patchText.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(patchText);
+    } catch {
+      // Not JSON after all (flow-style YAML): the YAML parser decides.
+    }
+  }
   try {
     return parseYaml(patchText);
   } catch (error) {

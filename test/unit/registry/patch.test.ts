@@ -171,6 +171,17 @@ describe('server-side apply', () => {
   test('invalid YAML: 400', async () => {
     const { store } = await withWidget();
     expect((await statusOf(() => store.patch('ns1', 'a', 'apply', 'a: [b', { user, fieldManager: 'm' }))).code).toBe(400);
+    expect(await statusOf(() => store.patch('ns1', 'a', 'apply', '{a: [b', { user, fieldManager: 'm' }))).toMatchObject({
+      code: 400,
+      message: expect.stringMatching(/^error decoding YAML: /),
+    });
+  });
+
+  test('a configuration in flow-style YAML that is not JSON is read as YAML', async () => {
+    const { store } = setup();
+    const flow = '{apiVersion: example.kamaji.io/v1, kind: Widget, metadata: {name: c}, spec: {size: 5}}';
+    const result = await store.patch('ns1', 'c', 'apply', flow, { user, fieldManager: 'kubectl' });
+    expect(result.object.spec!.size).toBe(5);
   });
 
   test('status in a main-resource apply is neither stored nor owned, and does not conflict with the status owner', async () => {
