@@ -90,8 +90,11 @@ export class TenantControlPlaneController {
 
     // Objects the user paused (Kamaji's annotation) are not even queued: thousands of paused
     // objects coming and going cost no reconciles. Unpausing is a change, and queues the key.
-    this.#tcpInformer.on((_type, tcp) => {
-      if (!isPaused(tcp)) enqueue(objectKey(tcp));
+    // Nor is a change of status alone: the passes write it, and it is derived from everything else.
+    this.#tcpInformer.on((type, tcp, previous) => {
+      if (isPaused(tcp)) return;
+      if (type === 'MODIFIED' && previous && onlyStatusChanged(previous, tcp)) return;
+      enqueue(objectKey(tcp));
     });
 
     // A pass reads a DataStore's spec and readiness only: a status that merely lists its users
@@ -122,6 +125,11 @@ export class TenantControlPlaneController {
 
 function isPaused(object: KubeObject): boolean {
   return object.metadata.annotations?.[ANNOTATION_PAUSED] !== undefined;
+}
+
+function onlyStatusChanged(before: KubeObject, after: KubeObject): boolean {
+  const settled = ({ resourceVersion: _version, managedFields: _fields, ...metadata }: KubeObject['metadata']) => metadata;
+  return isDeepStrictEqual(before.spec, after.spec) && isDeepStrictEqual(settled(before.metadata), settled(after.metadata));
 }
 
 function changesTenantControlPlanes(before: KubeObject, after: KubeObject): boolean {

@@ -30,8 +30,13 @@ function isConflict(error: unknown): boolean {
   return (error instanceof ApiError && error.code === 409) || apiStatusCode(error) === 409;
 }
 
-/** How often a Ready control plane is looked at even when nothing signals a change. */
-const RESYNC_MS = 5 * 60_000;
+/** How often a control plane is looked at even when nothing signals a change. */
+export const RESYNC_MS = 5 * 60_000;
+
+/** RESYNC_MS plus up to a fifth more, so tcps created together do not all come back together. */
+function resyncDelay(): number {
+  return RESYNC_MS + Math.floor(Math.random() * (RESYNC_MS / 5));
+}
 
 export interface TenantControlPlaneReconcilerDeps {
   /** Written to (finalizers, status); never read: a pass reads the caches. */
@@ -157,7 +162,7 @@ export class TenantControlPlaneReconciler {
       logger.info({ reason: outcome.wait.reason, message: outcome.wait.message }, 'waiting');
       return { requeueAfterMs: outcome.wait.requeueAfterMs };
     }
-    return { requeueAfterMs: RESYNC_MS };
+    return { requeueAfterMs: resyncDelay() };
   }
 
   async #requireDataStore(tcp: TenantControlPlane): Promise<DataStore> {
@@ -223,11 +228,12 @@ export class TenantControlPlaneReconciler {
     try {
       await this.#deps.tenantControlPlanes.update(namespace, name ?? '', updated, { ...WRITE_OPTIONS, target: 'status' });
     } catch (error) {
-      // A newer tcp is on its way to the queue; that pass writes status again.
-      if (error instanceof ApiError && (error.code === 409 || error.code === 404)) {
-        logger.debug({ err: error.message }, 'status write lost a race');
+      if (error instanceof ApiError && error.code === 404) {
+        logger.debug({ err: error.message }, 'tcp gone before its status was written');
         return;
       }
+      // A 409: the cache lagged a write (ours or someone's). A change of status alone queues no
+      // pass, so the queue's retry makes the next one, on the newer object.
       throw error;
     }
   }
