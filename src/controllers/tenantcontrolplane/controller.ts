@@ -1,10 +1,7 @@
 // The TenantControlPlane controller: the reconciler behind a work queue, fed by the registry's
 // TenantControlPlanes and DataStores and by the management-cluster objects the tcps own.
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeConfig, KubernetesListObject, KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { DataStore, TenantControlPlane } from '../../apis/index.ts';
-import type { KubeObject } from '../../apis/meta.ts';
 import type { ResourceStore } from '../../registry/store.ts';
 import { Controller } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
@@ -12,7 +9,8 @@ import type { KubeClient } from '../runtime/kube-client.ts';
 import { ManagementInformer } from '../runtime/management-informer.ts';
 import { objectKey, type RegistryInformer } from '../runtime/registry-informer.ts';
 import type { TenantDatastores } from './datastore-setup.ts';
-import { ANNOTATION_PAUSED, LABEL_NAME } from './names.ts';
+import { LABEL_NAME } from './names.ts';
+import { changesTenantControlPlanes, isPaused, onlyStatusChanged, usesDataStore } from './pass-triggers.ts';
 import { TenantControlPlaneReconciler } from './reconciler.ts';
 import type { TenantControlPlaneOptions } from './step.ts';
 
@@ -121,34 +119,4 @@ export class TenantControlPlaneController {
     await Promise.all(this.#managementInformers.map((informer) => informer.stop()));
     await this.#controller.stop();
   }
-}
-
-function isPaused(object: KubeObject): boolean {
-  return object.metadata.annotations?.[ANNOTATION_PAUSED] !== undefined;
-}
-
-function onlyStatusChanged(before: KubeObject, after: KubeObject): boolean {
-  const settled = ({ resourceVersion: _version, managedFields: _fields, ...metadata }: KubeObject['metadata']) => metadata;
-  return isDeepStrictEqual(before.spec, after.spec) && isDeepStrictEqual(settled(before.metadata), settled(after.metadata));
-}
-
-function changesTenantControlPlanes(before: KubeObject, after: KubeObject): boolean {
-  const ready = (object: KubeObject) => (object as unknown as DataStore).status?.ready;
-  return (
-    before.metadata.generation !== after.metadata.generation ||
-    before.metadata.deletionTimestamp !== after.metadata.deletionTimestamp ||
-    ready(before) !== ready(after) ||
-    // The reason a DataStore is not ready is shown in the tcps' Ready condition.
-    !isDeepStrictEqual(readyConditionOf(before), readyConditionOf(after))
-  );
-}
-
-function readyConditionOf(object: KubeObject): unknown {
-  const condition = (object as unknown as DataStore).status?.conditions?.find((c) => c.type === 'Ready');
-  return condition && { status: condition.status, reason: condition.reason, message: condition.message };
-}
-
-function usesDataStore(object: KubeObject, dataStoreName: string): boolean {
-  const tcp = object as unknown as TenantControlPlane;
-  return tcp.spec?.dataStore === dataStoreName || tcp.status?.storage?.dataStoreName === dataStoreName;
 }

@@ -13,7 +13,8 @@ import type { EventRecorder } from '../runtime/event-recorder.ts';
 import { apiErrorMessage, apiStatusCode, deleteObject, kubeTime, type KubeClient } from '../runtime/kube-client.ts';
 import { reconcileCredentials } from './credentials.ts';
 import { cleanupDatastore, reconcileDatastore, type TenantDatastores } from './datastore-setup.ts';
-import { ANNOTATION_PAUSED, TCP_FINALIZER, checksum } from './names.ts';
+import { TCP_FINALIZER, checksum } from './names.ts';
+import { isPaused } from './pass-triggers.ts';
 import { checkControlPlanePods, reconcileDeployment } from './reconcile-deployment.ts';
 import type { SecretCache } from './owned-secrets.ts';
 import { reconcileService } from './service.ts';
@@ -64,7 +65,7 @@ export class TenantControlPlaneReconciler {
     const tcp = this.#deps.tenantControlPlaneCache.get(key) as unknown as TenantControlPlane | undefined;
     if (!tcp) return {};
     const logger = this.#deps.logger.child({ namespace: tcp.metadata.namespace, name: tcp.metadata.name });
-    if (tcp.metadata.annotations && ANNOTATION_PAUSED in tcp.metadata.annotations) {
+    if (isPaused(tcp as unknown as KubeObject)) {
       logger.debug('paused; skipping');
       return {};
     }
