@@ -9,6 +9,7 @@ import { allDeclarations, apiVersion, type DataStore, type TenantControlPlane } 
 import type { KubeObject, UserInfo } from '../../../src/apis/meta.ts';
 import { createDataStoreAdmission } from '../../../src/controllers/datastore/admission.ts';
 import { DataStoreController } from '../../../src/controllers/datastore/controller.ts';
+import { startControllers } from '../../../src/controllers/index.ts';
 import { TenantControlPlaneNames } from '../../../src/controllers/datastore/tenant-names.ts';
 import type { EventRecorder } from '../../../src/controllers/runtime/event-recorder.ts';
 import type { KubeClient } from '../../../src/controllers/runtime/kube-client.ts';
@@ -48,7 +49,7 @@ afterEach(async () => {
 });
 
 /** A registry as main.ts builds it (admission hooks included) over counted memory storage. */
-async function counted(): Promise<{ calls: StorageCalls; dataStores: ResourceStore; tenantControlPlanes: ResourceStore }> {
+async function counted(): Promise<{ calls: StorageCalls; registry: Registry; dataStores: ResourceStore; tenantControlPlanes: ResourceStore }> {
   const calls = new StorageCalls();
   const storage = instrumentStorage(await createStorage({ driver: 'memory' }), calls.observe);
   let registry: Registry | undefined;
@@ -61,7 +62,7 @@ async function counted(): Promise<{ calls: StorageCalls; dataStores: ResourceSto
   registry = new Registry(stores.map((store) => ({ store })));
   await registry.whenReady();
   cleanup.push(() => stores.forEach((store) => store.close()));
-  return { calls, dataStores: registry.resource('datastores')!.store, tenantControlPlanes: registry.resource('tenantcontrolplanes')!.store };
+  return { calls, registry, dataStores: registry.resource('datastores')!.store, tenantControlPlanes: registry.resource('tenantcontrolplanes')!.store };
 }
 
 function unreachableManagementCluster(): KubeConfig {
@@ -211,6 +212,36 @@ describe('the controllers and the storage', () => {
     const counts = JSON.stringify({ apiAlone, withControllers, ownGets });
     expect(controllers, counts).toMatchObject({ create: 0, delete: 0 });
     expect(total, counts).toBeLessThanOrEqual(10);
+  });
+
+  test('wired as the server wires them (startControllers, one informer per resource): paused tcps still cost nothing per tcp', async () => {
+    const N = 30;
+    const { calls, registry, dataStores, tenantControlPlanes } = await counted();
+    // Nothing listens at this DataStore either: the DataStore controller finds it unreachable.
+    await dataStores.create(undefined, { ...dataStore('default'), spec: { ...dataStore('default').spec, endpoints: ['127.0.0.1:1'] } }, { user: admin });
+    const before = calls.snapshot();
+    await createAndDeletePaused(tenantControlPlanes, 'alone', N);
+    const apiAlone = diff(calls.snapshot(), before);
+
+    const controllers = startControllers({
+      registry,
+      managementKubeConfig: unreachableManagementCluster(),
+      namespace: 'kamaji-system',
+      identity: 'test',
+      maxConcurrentReconciles: 4,
+      leaderElect: false,
+      logger,
+    });
+    cleanup.push(() => controllers.stop());
+    await until(async () => ((await dataStores.get(undefined, 'default')) as unknown as DataStore).status?.ready === false);
+    await quiet(calls);
+
+    const start = calls.snapshot();
+    await createAndDeletePaused(tenantControlPlanes, 'wired', N);
+    await quiet(calls);
+    const withControllers = diff(calls.snapshot(), start);
+    const extra = Object.entries(withControllers).reduce((sum, [operation, count]) => sum + count - (apiAlone[operation] ?? 0), 0);
+    expect(extra, JSON.stringify({ apiAlone, withControllers })).toBeLessThanOrEqual(10);
   });
 
   test('a tcp whose pass keeps failing the same way is written once, and its retries read and write nothing', async () => {
