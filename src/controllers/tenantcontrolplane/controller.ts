@@ -70,13 +70,13 @@ export class TenantControlPlaneController {
       ]),
     );
     this.#managementInformers = [...managementInformers.values()];
-    const secrets = managementInformers.get('Secret');
+    const secrets = managementInformers.get('Secret')!;
 
     const reconciler = new TenantControlPlaneReconciler({
       ...deps,
       tenantControlPlaneCache: this.#tcpInformer,
       dataStoreCache: this.#dataStoreInformer,
-      secretCache: { get: (namespace, name) => secrets?.get(namespace, name) as V1Secret | undefined },
+      secretCache: { get: (namespace, name) => secrets.get(namespace, name) as V1Secret | undefined },
       logger,
     });
     this.#controller = new Controller({
@@ -103,7 +103,6 @@ export class TenantControlPlaneController {
         if (!isPaused(tcp) && usesDataStore(tcp, dataStore.metadata.name ?? '')) enqueue(objectKey(tcp));
       }
     });
-
   }
 
   async start(): Promise<void> {
