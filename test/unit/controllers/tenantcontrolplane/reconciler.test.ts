@@ -126,13 +126,16 @@ async function setUp({ annotations = {}, informer = true }: { annotations?: Reco
 
   const management = new ManagementCluster();
   const ensured: string[] = [];
+  const removed: string[] = [];
   const datastores: TenantDatastores = {
     connection: async () => ({ dataStoreName: 'default', driver: 'PostgreSQL', endpoints: [{ host: 'db.example.com', port: 5432 }] }),
     ensureTenant: async (_dataStore, tenant) => {
       ensured.push(tenant.username);
       return { changed: ensured.length === 1 };
     },
-    removeTenant: async () => {},
+    removeTenant: async (_dataStore, tenant) => {
+      removed.push(tenant.username);
+    },
   };
   const reconciler = new TenantControlPlaneReconciler({
     tenantControlPlanes,
@@ -176,7 +179,16 @@ async function setUp({ annotations = {}, informer = true }: { annotations?: Reco
     const result = await reconciler.reconcile('tenants/sleepy');
     return { result, storage: [...storageCalls], managementReads: management.reads().length, managementWrites: management.writes() };
   };
-  return { pass, caughtUp, management, ensured };
+  /** Deletes the tcp and waits until the cache shows it deleting (or gone). */
+  const remove = async () => {
+    await tenantControlPlanes.delete('tenants', 'sleepy', { user: admin });
+    const stored = await tenantControlPlanes.get('tenants', 'sleepy').catch(() => undefined);
+    while (stored ? tenantControlPlaneCache.get('tenants/sleepy')?.metadata.resourceVersion !== stored.metadata.resourceVersion : tenantControlPlaneCache.get('tenants/sleepy')) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return stored;
+  };
+  return { pass, caughtUp, remove, management, ensured, removed, tenantControlPlaneCache };
 }
 
 describe('TenantControlPlaneReconciler: what a pass costs', () => {
@@ -204,6 +216,25 @@ describe('TenantControlPlaneReconciler: what a pass costs', () => {
     expect((await caughtUp()).metadata.resourceVersion).toBe(tcp.metadata.resourceVersion);
     // The schema and user were set up once; the status remembers it.
     expect(ensured).toEqual([tcp.spec.dataStoreUsername]);
+  });
+
+  test('deleting: one pass stops the Deployment, drops the tenant from its DataStore and lets the tcp go; then nothing is left to do', async () => {
+    const { pass, remove, management, removed, tenantControlPlaneCache } = await setUp();
+    await pass();
+    expect(management.objects.has('Deployment/tenants/sleepy')).toBe(true);
+    const deleting = await remove();
+    expect(deleting?.metadata.deletionTimestamp).toBeDefined();
+
+    const finalizing = await pass();
+    expect(finalizing.result).toEqual({});
+    // Removing the last finalizer of a deleting object deletes it: one write (the patch reads it first).
+    expect(finalizing.storage.filter((operation) => operation !== 'get')).toEqual(['delete']);
+    expect(management.objects.has('Deployment/tenants/sleepy')).toBe(false);
+    expect(management.objects.has('Secret/tenants/sleepy-datastore-config')).toBe(false);
+    expect(removed).toHaveLength(1);
+
+    while (tenantControlPlaneCache.get('tenants/sleepy')) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await pass()).toEqual({ result: {}, storage: [], managementReads: 0, managementWrites: [] });
   });
 
   test('without the Secret informer (not synced yet) a pass reads every Secret from the cluster and still changes nothing', async () => {
