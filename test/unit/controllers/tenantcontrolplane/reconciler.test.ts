@@ -173,7 +173,8 @@ async function setUp({ annotations = {}, informer = true }: { annotations?: Reco
   };
   /** One pass, with what it did to the storage and the management cluster. */
   const pass = async () => {
-    await caughtUp();
+    // A tcp that is gone has nothing to catch up with.
+    await caughtUp().catch(() => undefined);
     storageCalls.length = 0;
     management.calls.length = 0;
     const result = await reconciler.reconcile('tenants/sleepy');
