@@ -6,6 +6,7 @@
 //     .cache/bin/etcd --data-dir=$(mktemp -d) --listen-client-urls=http://127.0.0.1:23790 \
 //       --advertise-client-urls=http://127.0.0.1:23790 --listen-peer-urls=http://127.0.0.1:23800
 //   node test/integration/support/measure-write-path.ts --no-admission   # the registry alone
+//   node test/integration/support/measure-write-path.ts --watchers=100 --only=create   # and 100 watchers
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof test/integration/support/measure-write-path.ts --only=apply-existing
 //
 // Prints, per operation: storage calls per request (get, list, create, update, delete), CPU ms per
@@ -28,6 +29,7 @@ const args = process.argv.slice(2);
 const etcdEndpoint = args.find((a) => a.startsWith('--etcd='))?.slice('--etcd='.length);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const withAdmission = !args.includes('--no-admission');
+const watchers = Number(args.find((a) => a.startsWith('--watchers='))?.slice('--watchers='.length) ?? 0);
 const samples = Number(args.find((a) => a.startsWith('--samples='))?.slice('--samples='.length) ?? 200);
 
 const counts = new Map<string, number>();
@@ -133,8 +135,17 @@ async function main(): Promise<void> {
   await registry.whenReady();
   await registry.resource('datastores')!.store.create(undefined, dataStore, { user });
   const tcps = registry.resource('tenantcontrolplanes')!.store;
+  // Watchers that serialize every event, as a watch stream does; their work is counted in the
+  // request's CPU by waiting for the deliveries to settle (memory storage delivers in-process).
+  let delivered = 0;
+  const subscriptions = await Promise.all(
+    Array.from({ length: watchers }, () => tcps.watch({ namespace, resourceVersion: '0' }, (event) => void (delivered += JSON.stringify(event).length > 0 ? 1 : 0))),
+  );
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-  console.log(`driver ${etcdEndpoint ? 'etcd' : 'memory'}, ${samples} samples per operation, DataStore admission ${withAdmission ? 'on' : 'off'}`);
+  console.log(
+    `driver ${etcdEndpoint ? 'etcd' : 'memory'}, ${samples} samples per operation, DataStore admission ${withAdmission ? 'on' : 'off'}, ${watchers} watchers`,
+  );
   console.log(['operation', 'get', 'list', 'create', 'update', 'delete', 'CPU ms', 'wall ms'].join('\t'));
   for (const operation of operations(tcps)) {
     if (only && operation.name !== only) continue;
@@ -152,6 +163,7 @@ async function main(): Promise<void> {
       const start = process.cpuUsage();
       const started = performance.now();
       await operation.run(i);
+      if (watchers > 0) await settle();
       wall += performance.now() - started;
       const used = process.cpuUsage(start);
       cpu += (used.user + used.system) / 1000;
@@ -160,6 +172,8 @@ async function main(): Promise<void> {
     const per = (name: string) => ((totals.get(name) ?? 0) / samples).toFixed(2);
     console.log([operation.name, per('get'), per('list'), per('create'), per('update'), per('delete'), (cpu / samples).toFixed(3), (wall / samples).toFixed(3)].join('\t'));
   }
+  for (const subscription of subscriptions) subscription.close();
+  if (watchers > 0) console.log(`${delivered} events delivered to ${watchers} watchers`);
   tenantNames.stop();
   registry.close();
   await storage.close();

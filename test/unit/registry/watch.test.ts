@@ -229,8 +229,17 @@ describe('watch', () => {
     await store.create('ns1', widget('a'), { user });
     const [e1] = await one.next();
     (e1!.object as KubeObject).metadata.name = 'mutated';
+    (e1!.object as KubeObject).spec!.size = 99;
     const [e2] = await two.next();
     expect((e2!.object as KubeObject).metadata.name).toBe('a');
+    expect((e2!.object as KubeObject).spec!.size).toBe(2);
+    // Nor do the cache's own copy, what a list from the cache returns, or a new watcher's snapshot change.
+    const listed = await store.list({ resourceVersion: '0' });
+    listed.items[0]!.spec!.size = 98;
+    expect((await store.list({ resourceVersion: '0' })).items[0]!.spec!.size).toBe(2);
+    const three = await watching(store, { resourceVersion: '0' });
+    const [e3] = await three.next();
+    expect((e3!.object as KubeObject).spec!.size).toBe(2);
   });
 
   test('graceful deletion: MODIFIED when marked, DELETED when the last finalizer goes', async () => {
