@@ -39,6 +39,7 @@ import { toApiError } from './storage-errors.ts';
 import type {
   DeleteOptions,
   DeleteResult,
+  GetOptions,
   ListRequest,
   PatchOptions,
   PatchType,
@@ -240,8 +241,18 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
 
   // ---- reads ----------------------------------------------------------------------------------------
 
-  async get(namespace: string | undefined, name: string): Promise<T> {
+  async get(namespace: string | undefined, name: string, options: GetOptions = {}): Promise<T> {
     const key = this.#key(namespace, name);
+    const requested = parseResourceVersion(options.resourceVersion);
+    if (requested === 0) {
+      const cached = this.#cache.cached(key);
+      if (cached) {
+        if (!cached.object) throw notFound(this.#resource, name);
+        return cached.object;
+      }
+    } else if (requested !== undefined) {
+      await this.#call(name, () => waitForRevision(() => this.#storage.currentRevision(), requested, this.#futureRevisionWaitMs));
+    }
     const stored = await this.#call(name, () => this.#storage.get(key));
     if (!stored) throw notFound(this.#resource, name);
     return this.#decode(stored);

@@ -26,6 +26,15 @@ export interface WriteResult<T extends KubeObject = KubeObject> {
   created: boolean;
 }
 
+export interface GetOptions {
+  /**
+   * As kube's GET: none reads storage (the newest state); '0' accepts any recent state and is
+   * answered from the watch cache without a storage round trip (what admission checks and other
+   * readers that tolerate a lag of a few events should ask); any other is a state not older than it.
+   */
+  resourceVersion?: string;
+}
+
 export interface ListRequest {
   /** undefined = all namespaces (and always undefined for cluster-scoped resources). */
   namespace?: string;
@@ -91,7 +100,7 @@ export type WriteTarget = 'main' | 'status';
 
 export interface ResourceStore<T extends KubeObject = KubeObject> {
   readonly declaration: ResourceDeclaration<T>;
-  get(namespace: string | undefined, name: string): Promise<T>;
+  get(namespace: string | undefined, name: string, options?: GetOptions): Promise<T>;
   list(request: ListRequest): Promise<KubeList<T>>;
   create(namespace: string | undefined, object: unknown, options: WriteOptions): Promise<WriteResult<T>>;
   update(

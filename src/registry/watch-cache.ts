@@ -386,6 +386,13 @@ export class WatchCache<T extends KubeObject> {
     return this.#values.get(key) ?? 'absent';
   }
 
+  /** A copy of what the cache holds for `key` (object undefined: nothing); undefined until the cache has loaded. */
+  cached(key: string): { object: T | undefined } | undefined {
+    if (!this.#synced || this.#closed) return undefined;
+    const stored = this.#values.get(key);
+    return { object: stored ? decodeObject<T>(stored.value, stored.modRevision) : undefined };
+  }
+
   /** Records a write this process made to `key` (value undefined: deleted at `revision`) until the watch delivers it. */
   wrote(key: string, revision: number, value: StoredValue | undefined): void {
     if (this.#closed || revision <= this.#revision) return;

@@ -135,6 +135,25 @@ describe('storage calls per write, once the watch cache holds the object', () =>
   });
 });
 
+describe('reads', () => {
+  test('get with resourceVersion 0 is answered from the watch cache, as a copy; without, from storage', async () => {
+    const { store, settle, calls } = await synced();
+    const created = (await store.create('ns1', widget('a'), { user })).object;
+    await settle();
+    calls();
+    const cached = await store.get('ns1', 'a', { resourceVersion: '0' });
+    expect(cached).toEqual(created);
+    cached.spec!.size = 99;
+    expect((await store.get('ns1', 'a', { resourceVersion: '0' })).spec!.size).toBe(2);
+    expect(await statusOf(() => store.get('ns1', 'b', { resourceVersion: '0' }))).toMatchObject({ code: 404, message: 'widgets.example.kamaji.io "b" not found' });
+    expect(calls()).toEqual({});
+    expect(await store.get('ns1', 'a')).toEqual(created);
+    expect(await store.get('ns1', 'a', { resourceVersion: created.metadata.resourceVersion! })).toEqual(created);
+    expect(calls()).toEqual({ get: 2, currentRevision: 1 });
+    expect((await statusOf(() => store.get('ns1', 'a', { resourceVersion: 'x' }))).code).toBe(400);
+  });
+});
+
 describe('a watch cache behind another replica’s write', () => {
   /** `a` as this store's cache holds it, and a newer version written past it. */
   async function stale() {
