@@ -38,6 +38,12 @@ export interface StartControllersOptions {
    */
   tenantAccess?: 'service' | 'endpoint';
   imagePullPolicy?: string;
+  /**
+   * The server's own informer over the TenantControlPlanes (the admission's names index keeps
+   * one), so the leader holds one copy of every tcp rather than two. Started here if it is not yet;
+   * never stopped here. Without it the controllers keep their own.
+   */
+  tenantControlPlaneInformer?: RegistryInformer;
   logger: Logger;
 }
 
@@ -58,9 +64,9 @@ export function startControllers(options: StartControllersOptions): RunningContr
   let informers: RegistryInformer[] = [];
   const startWork = () => {
     // One cache per resource for both controllers: every watch holds its own copy of each object.
-    const tenantControlPlaneInformer = new RegistryInformer(tenantControlPlaneStore, logger);
     const dataStoreInformer = new RegistryInformer(dataStoreStore, logger);
-    informers = [tenantControlPlaneInformer, dataStoreInformer];
+    const tenantControlPlaneInformer = options.tenantControlPlaneInformer ?? new RegistryInformer(tenantControlPlaneStore, logger);
+    informers = options.tenantControlPlaneInformer ? [dataStoreInformer] : [tenantControlPlaneInformer, dataStoreInformer];
     const dataStores = new DataStoreController({
       dataStores: dataStoreStore,
       dataStoreInformer,

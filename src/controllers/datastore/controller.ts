@@ -156,6 +156,8 @@ export class DataStoreController {
   readonly #tcpInformer: RegistryInformer;
   /** The DataStores each tcp named when last seen, so a tcp moving away requeues the old one. */
   readonly #namedBy = new Map<string, Set<string>>();
+  /** Removes this controller's handlers from the shared informers. */
+  readonly #unsubscribe: (() => void)[] = [];
 
   constructor(deps: DataStoreControllerDeps) {
     const logger = deps.logger.child({ controller: 'datastore' });
@@ -179,11 +181,11 @@ export class DataStoreController {
       workers: deps.workers ?? 2,
       logger,
     });
-    this.#dataStoreInformer.on((type, dataStore) => {
+    const onDataStore = this.#dataStoreInformer.on((type, dataStore) => {
       if (type !== 'DELETED') this.#controller.enqueue(objectKey(dataStore));
     });
     // tcps change often (status on every pass): only a change in the DataStores one uses matters.
-    this.#tcpInformer.on((type, tcp) => {
+    const onTenantControlPlane = this.#tcpInformer.on((type, tcp) => {
       const key = objectKey(tcp);
       const now = type === 'DELETED' ? new Set<string>() : dataStoresOf(tcp);
       const before = this.#namedBy.get(key) ?? new Set<string>();
@@ -192,6 +194,7 @@ export class DataStoreController {
       const changed = [...before].filter((name) => !now.has(name)).concat([...now].filter((name) => !before.has(name)));
       for (const name of changed) this.#controller.queue.addAfter(name, usedByBatchMs(this.#namedBy.size));
     });
+    this.#unsubscribe.push(onDataStore, onTenantControlPlane);
   }
 
   async start(): Promise<void> {
@@ -203,6 +206,7 @@ export class DataStoreController {
 
   /** Stops the queue; the informers are their owner's to stop. */
   async stop(): Promise<void> {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     await this.#controller.stop();
   }
 }

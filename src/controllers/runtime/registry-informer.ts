@@ -38,10 +38,17 @@ export class RegistryInformer<T extends KubeObject = KubeObject> {
     this.#synced = new Promise((resolve) => (this.#markSynced = resolve));
   }
 
-  /** A handler added after the start is told of the cached objects first, as ADDED. */
-  on(handler: InformerHandler<T>): void {
+  /**
+   * A handler added after the start is told of the cached objects first, as ADDED. Returns what
+   * removes it again (a controller that stops while the informer goes on serving others).
+   */
+  on(handler: InformerHandler<T>): () => void {
     this.#handlers.push(handler);
     for (const object of this.#cache.values()) handler('ADDED', object);
+    return () => {
+      const index = this.#handlers.indexOf(handler);
+      if (index >= 0) this.#handlers.splice(index, 1);
+    };
   }
 
   /** Starts listing and watching (once, however many call it); resolves once the first list is in the cache. */

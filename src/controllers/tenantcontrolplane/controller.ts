@@ -43,6 +43,8 @@ export class TenantControlPlaneController {
   readonly #tcpInformer: RegistryInformer;
   readonly #dataStoreInformer: RegistryInformer;
   readonly #managementInformers: ManagementInformer<KubernetesObject>[];
+  /** Removes this controller's handlers from the shared informers. */
+  readonly #unsubscribe: (() => void)[] = [];
 
   constructor(deps: TenantControlPlaneControllerDeps) {
     const logger = deps.logger.child({ controller: 'tenantcontrolplane' });
@@ -89,7 +91,7 @@ export class TenantControlPlaneController {
     // Objects the user paused (Kamaji's annotation) are not even queued: thousands of paused
     // objects coming and going cost no reconciles. Unpausing is a change, and queues the key.
     // Nor is a change of status alone: the passes write it, and it is derived from everything else.
-    this.#tcpInformer.on((type, tcp, previous) => {
+    const onTenantControlPlane = this.#tcpInformer.on((type, tcp, previous) => {
       if (isPaused(tcp)) return;
       if (type === 'MODIFIED' && previous && onlyStatusChanged(previous, tcp)) return;
       enqueue(objectKey(tcp));
@@ -97,12 +99,13 @@ export class TenantControlPlaneController {
 
     // A pass reads a DataStore's spec and readiness only: a status that merely lists its users
     // changes with every tcp that comes or goes, and must not send every tcp round again.
-    this.#dataStoreInformer.on((type, dataStore, previous) => {
+    const onDataStore = this.#dataStoreInformer.on((type, dataStore, previous) => {
       if (type === 'MODIFIED' && previous && !changesTenantControlPlanes(previous, dataStore)) return;
       for (const tcp of this.#tcpInformer.list()) {
         if (!isPaused(tcp) && usesDataStore(tcp, dataStore.metadata.name ?? '')) enqueue(objectKey(tcp));
       }
     });
+    this.#unsubscribe.push(onTenantControlPlane, onDataStore);
   }
 
   async start(): Promise<void> {
@@ -115,6 +118,7 @@ export class TenantControlPlaneController {
 
   /** Stops the queue and the management informers; the registry informers are their owner's to stop. */
   async stop(): Promise<void> {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     await Promise.all(this.#managementInformers.map((informer) => informer.stop()));
     await this.#controller.stop();
   }

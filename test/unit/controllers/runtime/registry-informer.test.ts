@@ -94,4 +94,21 @@ describe('RegistryInformer (the registry in-process, memory storage)', () => {
     // One watch: a second one would have told of `two` twice.
     expect(early).toEqual(['ADDED one', 'ADDED two']);
   });
+
+  test('a removed handler hears nothing more while the informer goes on serving the others', async () => {
+    const store = await setup();
+    const informer = new RegistryInformer(store, logger);
+    cleanup.push(() => informer.stop());
+    const stayed: string[] = [];
+    const left: string[] = [];
+    informer.on((_type, object) => stayed.push(object.metadata.name ?? ''));
+    const leave = informer.on((_type, object) => left.push(object.metadata.name ?? ''));
+    await informer.start();
+    await store.create(undefined, dataStore('one'), { user });
+    await expect.poll(() => left).toEqual(['one']);
+    leave();
+    await store.create(undefined, dataStore('two'), { user });
+    await expect.poll(() => stayed).toEqual(['one', 'two']);
+    expect(left).toEqual(['one']);
+  });
 });
