@@ -314,7 +314,8 @@ export class WatchCache<T extends KubeObject> {
     } else {
       this.#objects.set(event.key, object);
       const { key, value, createRevision, modRevision } = event;
-      this.#values.set(key, { key, value, createRevision, modRevision });
+      // A copy: a driver's bytes may be a view into a larger message (the etcd client's are).
+      this.#values.set(key, { key, value: new Uint8Array(value), createRevision, modRevision });
       type = previous ? 'MODIFIED' : 'ADDED';
     }
     const own = this.#ownWrites.get(event.key);
