@@ -518,15 +518,17 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
       const cached = attempt === 1 && !options.dryRun ? this.#cache.suggestion(key) : undefined;
       const current = cached ?? (await this.#call(name, () => this.#storage.get(key))) ?? 'absent';
       if (current === 'absent' && subresource === 'main') {
-        if (applied.metadata.resourceVersion) throw notFound(this.#resource, name);
-        const object = merge(undefined);
-        delete object.metadata.resourceVersion;
         try {
+          if (applied.metadata.resourceVersion) throw notFound(this.#resource, name);
+          const object = merge(undefined);
+          delete object.metadata.resourceVersion;
           const created = await this.#createObject(namespace, object, options, () => {});
           return { ...created, created: true };
         } catch (error) {
-          // Someone created it meanwhile (or the cache had not seen it yet): apply to theirs.
-          if (error instanceof ApiError && error.reason === 'AlreadyExists' && attempt < MAX_RACE_RETRIES) continue;
+          // Someone created it meanwhile: apply to theirs. A refusal computed from the cache's
+          // "absent" (a configuration incomplete for a create, say) stands only if storage agrees.
+          const exists = error instanceof ApiError && error.reason === 'AlreadyExists';
+          if ((exists || cached !== undefined) && attempt < MAX_RACE_RETRIES) continue;
           throw error;
         }
       }

@@ -206,6 +206,27 @@ describe('a watch cache behind another replica’s write', () => {
     expect(marked.object.metadata.deletionTimestamp).toBeDefined();
   });
 
+  test('an apply the cache takes for a create is refused only if storage agrees the object is absent', async () => {
+    const held = await synced();
+    // Created by another replica; this cache has not seen it.
+    const key = '/example.kamaji.io/widgets/ns1/a';
+    const theirs = { ...widget('a'), metadata: { name: 'a', namespace: 'ns1', uid: 'u-1', creationTimestamp: '2026-01-01T00:00:00Z' } };
+    const stored = await held.inner.create(key, new TextEncoder().encode(JSON.stringify(theirs)));
+    held.calls();
+    // Incomplete for a create (spec is required), fine for an update; and naming the stored version.
+    const labelsOnly = JSON.stringify({ apiVersion: 'example.kamaji.io/v1', kind: 'Widget', metadata: { name: 'a', labels: { x: 'y' }, resourceVersion: String(stored.modRevision) } });
+    const result = await held.store.patch('ns1', 'a', 'apply', labelsOnly, applyOptions);
+    expect(result.created).toBe(false);
+    expect(result.object.metadata.labels).toEqual({ x: 'y' });
+    expect(result.object.spec).toMatchObject({ size: 2 });
+    expect(held.calls()).toEqual({ get: 1, update: 1 });
+    // Absent in storage too: the refusal stands.
+    const missing = JSON.stringify({ apiVersion: 'example.kamaji.io/v1', kind: 'Widget', metadata: { name: 'b', resourceVersion: '5' } });
+    expect((await statusOf(() => held.store.patch('ns1', 'b', 'apply', missing, applyOptions))).code).toBe(404);
+    const incomplete = JSON.stringify({ apiVersion: 'example.kamaji.io/v1', kind: 'Widget', metadata: { name: 'b' } });
+    expect(await statusOf(() => held.store.patch('ns1', 'b', 'apply', incomplete, applyOptions))).toMatchObject({ code: 422, reason: 'Invalid' });
+  });
+
   test('a delete that would change nothing is confirmed by a read', async () => {
     const { store, settle, inner, calls } = await stale();
     await store.delete('ns1', 'a', { user });
