@@ -135,6 +135,18 @@ describe('storage calls per write, once the watch cache holds the object', () =>
   });
 });
 
+describe('concurrent writers through one store', () => {
+  test('every patch lands, each retried from storage after losing a race', async () => {
+    const { store, settle } = await synced();
+    await store.create('ns1', widget('a'), { user });
+    const patches = Array.from({ length: 20 }, (_, i) => store.patch('ns1', 'a', 'merge', JSON.stringify({ metadata: { labels: { [`l${i}`]: 'x' } } }), { user }));
+    await Promise.all(patches);
+    await settle();
+    const labels = (await store.get('ns1', 'a')).metadata.labels ?? {};
+    expect(Object.keys(labels).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `l${i}`).sort());
+  });
+});
+
 describe('reads', () => {
   test('get with resourceVersion 0 is answered from the watch cache, as a copy; without, from storage', async () => {
     const { store, settle, calls } = await synced();
