@@ -39,6 +39,8 @@ export interface ResourceRequest {
   info: ResourceRequestInfo;
   query: URLSearchParams;
   user: UserInfo;
+  /** Authorizes `create` for a write that turns out to create the object (server-side apply). */
+  authorizeCreate: () => Promise<void>;
 }
 
 export interface ResourceHandlerDependencies {
@@ -274,7 +276,11 @@ export class ResourceHandler {
     const r = representation(request, OBJECT_ENDPOINT, resource);
     const { type, patch } = decodePatchBody(request.req.headers['content-type'], await readBody(request.req));
     const options = patchOptionsFrom(request.query, request.user, request.req.headers['user-agent']);
-    const result = await resource.store.patch(this.#namespace(request), name, type, patch, { ...options, target });
+    const result = await resource.store.patch(this.#namespace(request), name, type, patch, {
+      ...options,
+      target,
+      ...(type === 'apply' ? { authorizeCreate: request.authorizeCreate } : {}),
+    });
     writeObject(request.res, result.created ? 201 : 200, representObject(result.object, r), r.output.format, warningHeaders(result));
   }
 

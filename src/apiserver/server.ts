@@ -134,7 +134,8 @@ export class ApiServer {
       }
       await this.#authorizer.authorize(user, info);
       if (info.isResourceRequest) {
-        await this.#resources.serve({ req, res, info, query: url.searchParams, user });
+        const authorizeCreate = () => this.#authorizer.authorizeCreateOnUpdate(outcome.user, info);
+        await this.#resources.serve({ req, res, info, query: url.searchParams, user, authorizeCreate });
       } else {
         await this.#serveNonResource(req, res, url);
       }

@@ -520,6 +520,7 @@ class GenericResourceStore<T extends KubeObject> implements ManagedResourceStore
       if (current === 'absent' && subresource === 'main') {
         try {
           if (applied.metadata.resourceVersion) throw notFound(this.#resource, name);
+          await options.authorizeCreate?.();
           const object = merge(undefined);
           delete object.metadata.resourceVersion;
           const created = await this.#createObject(namespace, object, options, () => {});

@@ -77,6 +77,12 @@ export type PatchType = 'json' | 'merge' | 'apply';
 export interface PatchOptions extends WriteOptions {
   /** Server-side apply only: take ownership of conflicting fields. */
   force?: boolean;
+  /**
+   * Server-side apply only: asked before an apply creates the object, and throws (a 403) when the
+   * caller may patch but not create, as kube-apiserver's patch handler authorizes `create` then.
+   * Absent: in-process callers, which the registry does not authorize.
+   */
+  authorizeCreate?: () => Promise<void>;
 }
 
 export interface DeleteOptions {
