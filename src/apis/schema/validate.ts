@@ -57,7 +57,7 @@ function validateValue(schema: JSONSchemaProps, value: JsonValue | undefined, pa
     errors.push({ type: 'FieldValueTypeInvalid', field: path, value: typeName(value), detail: `must be of type ${expected(schema)}` });
     return;
   }
-  if (schema.enum && !schema.enum.some((allowed) => canonicalJson(allowed) === canonicalJson(value))) {
+  if (schema.enum && !enumAllows(schema.enum, value)) {
     const supportedValues = schema.enum.map((allowed) => (typeof allowed === 'string' ? allowed : JSON.stringify(allowed)));
     errors.push({ type: 'FieldValueNotSupported', field: path, value, detail: `supported values: ${supportedValues.map((v) => `"${v}"`).join(', ')}`, supportedValues });
   }
@@ -65,6 +65,13 @@ function validateValue(schema: JSONSchemaProps, value: JsonValue | undefined, pa
   else if (typeof value === 'number') validateNumber(schema, value, path, errors);
   else if (Array.isArray(value)) validateArray(schema, value, path, errors);
   else if (isJsonObject(value)) validateObject(schema, value, path, errors);
+}
+
+/** Scalars compare as they are (their canonical JSON is equal exactly when they are); only objects and arrays need canonical JSON. */
+function enumAllows(allowed: readonly JsonValue[], value: JsonValue): boolean {
+  if (typeof value !== 'object' || value === null) return allowed.includes(value);
+  const wanted = canonicalJson(value);
+  return allowed.some((candidate) => typeof candidate === 'object' && candidate !== null && canonicalJson(candidate) === wanted);
 }
 
 function expected(schema: JSONSchemaProps): string {

@@ -64,6 +64,15 @@ describe('validateAgainstSchema', () => {
     expect(error).toMatchObject({ type: 'FieldValueNotSupported', field: 'spec.mode', value: 'C', supportedValues: ['A', 'B'] });
   });
 
+  test('enums of numbers and of objects compare by value, objects whatever their key order', () => {
+    const numbers: JSONSchemaProps = { type: 'integer', enum: [1, 2] };
+    expect(validateAgainstSchema(numbers, 2)).toEqual([]);
+    expect(validateAgainstSchema(numbers, 3)).toMatchObject([{ type: 'FieldValueNotSupported', supportedValues: ['1', '2'] }]);
+    const objects: JSONSchemaProps = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, enum: [{ a: 1, b: [2] }, 'x'] };
+    expect(validateAgainstSchema(objects, { b: [2], a: 1 })).toEqual([]);
+    expect(validateAgainstSchema(objects, { a: 1, b: [3] })).toMatchObject([{ type: 'FieldValueNotSupported' }]);
+  });
+
   test('missing required fields are FieldValueRequired', () => {
     const missing = validateAgainstSchema(schema, { ...valid(), spec: {} });
     expect(missing).toEqual([{ type: 'FieldValueRequired', field: 'spec.name', detail: '' }]);
