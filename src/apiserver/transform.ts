@@ -48,29 +48,40 @@ export function representList(list: KubeList, r: Representation): unknown {
   }
 }
 
+/** Encodes a watch event's object in the negotiated form. */
+export interface WatchEventEncoder {
+  (event: WatchEvent): unknown;
+  /**
+   * Set when the encoding depends on the event alone, so watchers encoding alike can share one
+   * frame per event: 'object' when the object goes as is, else the representation's name. Unset
+   * when the encoder keeps state (a Table's column definitions go only in its first frame).
+   */
+  readonly sharedAs?: string;
+}
+
 /**
  * Encodes watch events: Tables carry columnDefinitions only in the first one (kube's
  * watchEmbeddedEncoder), ERROR events stay Status objects, bookmarks keep only their metadata.
  */
-export function watchEventEncoder(r: Representation): (event: WatchEvent) => unknown {
+export function watchEventEncoder(r: Representation): WatchEventEncoder {
+  const { transform } = r.output;
+  if (!transform) return Object.assign((event: WatchEvent) => event.object, { sharedAs: 'object' });
+  if (transform === 'PartialObjectMetadata') {
+    const encode = (event: WatchEvent) => (event.type === 'ERROR' ? event.object : inVersion(toPartialObjectMetadata(event.object as KubeObject), r.output));
+    return Object.assign(encode, { sharedAs: `PartialObjectMetadata;v=${r.output.transformVersion ?? 'v1'}` });
+  }
   let headersSent = false;
   return (event) => {
-    if (event.type === 'ERROR' || !r.output.transform) return event.object;
+    if (event.type === 'ERROR') return event.object;
     const object = event.object as KubeObject;
     if (event.type === 'BOOKMARK') {
-      if (r.output.transform === 'Table') {
-        return inVersion(
-          { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: object.metadata.resourceVersion }, columnDefinitions: [], rows: [] },
-          r.output,
-        );
-      }
-      return inVersion(toPartialObjectMetadata(object), r.output);
+      return inVersion(
+        { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: object.metadata.resourceVersion }, columnDefinitions: [], rows: [] },
+        r.output,
+      );
     }
-    if (r.output.transform === 'Table') {
-      const table = toTable(r.columns, [object], { includeObject: r.includeObject, listMeta: singleObjectListMeta(object), noHeaders: headersSent });
-      headersSent = true;
-      return inVersion(table, r.output);
-    }
-    return inVersion(toPartialObjectMetadata(object), r.output);
+    const table = toTable(r.columns, [object], { includeObject: r.includeObject, listMeta: singleObjectListMeta(object), noHeaders: headersSent });
+    headersSent = true;
+    return inVersion(table, r.output);
   };
 }

@@ -2,8 +2,9 @@
 // (the aggregator only forwards what is flushed). Ends at timeoutSeconds with a bookmark so the
 // client resumes without relisting, when the store ends it, or when the server shuts down.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResourceStore, WatchEvent, WatchRequest, WatchSubscription } from '../registry/store.ts';
+import type { ResourceStore, SharedObjectJson, WatchEvent, WatchRequest, WatchSubscription } from '../registry/store.ts';
 import { JSON_MEDIA_TYPE } from './negotiation.ts';
+import type { WatchEventEncoder } from './transform.ts';
 
 /** kube-apiserver's --min-request-timeout: watches without timeoutSeconds last a random [1800, 3600) s. */
 export const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
@@ -42,9 +43,34 @@ export interface WatchStreamOptions {
   res: ServerResponse;
   tracker: WatchTracker;
   /** The frame's object in the negotiated form (Table, PartialObjectMetadata or as is). */
-  encode(event: WatchEvent): unknown;
+  encode: WatchEventEncoder;
   /** After each frame is written, for metrics. */
   onFrame?(event: WatchEvent, bytes: number): void;
+}
+
+/**
+ * Frames already made for an event state shared by several watchers, per encoding and event type,
+ * so an event is serialized once for all of them, as kube-apiserver's cacher does. They live as
+ * long as the state does (the watch cache keeps it while it is current or in its history).
+ */
+const sharedFrames = new WeakMap<SharedObjectJson, Map<string, Buffer>>();
+
+function frameOf(event: WatchEvent, encode: WatchEventEncoder): Buffer {
+  const { shared } = event;
+  if (!shared || encode.sharedAs === undefined) return Buffer.from(`${JSON.stringify({ type: event.type, object: encode(event) })}\n`);
+  let frames = sharedFrames.get(shared);
+  if (!frames) {
+    frames = new Map();
+    sharedFrames.set(shared, frames);
+  }
+  const name = `${encode.sharedAs} ${event.type}`;
+  let frame = frames.get(name);
+  if (!frame) {
+    const object = encode.sharedAs === 'object' ? shared.json : JSON.stringify(encode(event));
+    frame = Buffer.from(`{"type":${JSON.stringify(event.type)},"object":${object}}\n`);
+    frames.set(name, frame);
+  }
+  return frame;
 }
 
 /**
@@ -61,9 +87,9 @@ export async function streamWatch(options: WatchStreamOptions): Promise<void> {
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
   const write = (event: WatchEvent) => {
-    const frame = `${JSON.stringify({ type: event.type, object: options.encode(event) })}\n`;
+    const frame = frameOf(event, options.encode);
     res.write(frame);
-    options.onFrame?.(event, Buffer.byteLength(frame));
+    options.onFrame?.(event, frame.length);
     if (res.writableLength > MAX_UNSENT_BYTES) end();
   };
 

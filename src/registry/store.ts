@@ -58,6 +58,17 @@ export interface WatchEvent {
   type: WatchEventType;
   /** The object; a Status for ERROR; only apiVersion/kind/metadata.resourceVersion for BOOKMARK. */
   object: KubeObject | Status;
+  /**
+   * `object` as JSON, serialized once for every watcher sent this same state, so a watch stream
+   * writes it instead of serializing per watcher; the same instance for all of them (a key for
+   * frames built from it). Absent when the event's object is not shared, and once `object` was
+   * read or replaced (its reader may have changed it).
+   */
+  readonly shared?: SharedObjectJson;
+}
+
+export interface SharedObjectJson {
+  readonly json: string;
 }
 
 export interface WatchSubscription {

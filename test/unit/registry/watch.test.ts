@@ -242,6 +242,61 @@ describe('watch', () => {
     expect((e3!.object as KubeObject).spec!.size).toBe(2);
   });
 
+  test('watchers sent the same state share its JSON text; reading or replacing the object unshares it', async () => {
+    const { store } = setup();
+    const one = await watching(store, { resourceVersion: '0' });
+    const two = await watching(store, { resourceVersion: '0' });
+    const created = (await store.create('ns1', widget('a'), { user })).object;
+    const [e1] = await one.next();
+    const [e2] = await two.next();
+    expect(e1).not.toBe(e2);
+    expect(e1!.shared).toBeDefined();
+    expect(e1!.shared).toBe(e2!.shared);
+    expect(JSON.parse(e1!.shared!.json)).toEqual(created);
+    // A watcher that takes its object may change it: its event no longer claims the shared text.
+    (e1!.object as KubeObject).spec!.size = 99;
+    expect(e1!.shared).toBeUndefined();
+    const text = e2!.shared!;
+    expect(JSON.parse(text.json).spec.size).toBe(2);
+    expect(JSON.parse(JSON.stringify(e1))).toEqual({ type: 'ADDED', object: { ...created, spec: { ...created.spec, size: 99 } } });
+    e2!.object = { ...created, metadata: { ...created.metadata, name: 'replaced' } };
+    expect(e2!.shared).toBeUndefined();
+    expect((e2!.object as KubeObject).metadata.name).toBe('replaced');
+    // A late watcher's initial ADDED and a replay from history share the same text too.
+    const late = await watching(store, { resourceVersion: '0' });
+    const replay = await watching(store, { resourceVersion: String(Number(created.metadata.resourceVersion) - 1) });
+    const [initial] = await late.next();
+    const [replayed] = await replay.next();
+    expect(initial!.shared).toBe(text);
+    expect(replayed!.shared).toBe(text);
+  });
+
+  test('a DELETED shared by watchers carries the delete resourceVersion in its text, and a filter still decides per watcher', async () => {
+    const { store } = setup();
+    const all = await watching(store, { resourceVersion: '0' });
+    const web = await watching(store, { resourceVersion: '0', labelSelector: 'tier=web' });
+    const web2 = await watching(store, { resourceVersion: '0', labelSelector: 'tier=web' });
+    await store.create(...labelled('a', { tier: 'web' }), { user });
+    await all.next();
+    const [w1] = await web.next();
+    const [w2] = await web2.next();
+    expect(w1!.shared).toBe(w2!.shared);
+    // Leaves the selector: MODIFIED for the watcher of all, DELETED for the web watchers.
+    const a = await store.get('ns1', 'a');
+    const moved = (await store.update('ns1', 'a', { ...a, metadata: { ...a.metadata, labels: { tier: 'db' } } }, { user })).object;
+    const [m] = await all.next();
+    const [d1] = await web.next();
+    const [d2] = await web2.next();
+    expect(m!.type).toBe('MODIFIED');
+    expect(d1!.type).toBe('DELETED');
+    expect(d1!.shared).toBe(d2!.shared);
+    expect(m!.shared).not.toBe(d1!.shared);
+    const gone = JSON.parse(d1!.shared!.json) as KubeObject;
+    expect(gone.metadata.labels).toEqual({ tier: 'web' });
+    expect(gone.metadata.resourceVersion).toBe(moved.metadata.resourceVersion);
+    expect(rv(d2!)).toBe(moved.metadata.resourceVersion);
+  });
+
   test('graceful deletion: MODIFIED when marked, DELETED when the last finalizer goes', async () => {
     const { store } = setup();
     const w = await watching(store, { resourceVersion: '0' });
