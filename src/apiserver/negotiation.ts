@@ -144,6 +144,26 @@ function parseJson(text: string): JsonValue {
   }
 }
 
+/**
+ * A YAML body. JSON is YAML too, and JSON.parse reads it far faster than the YAML parser (which
+ * cost ~0.13 ms an apply), so a body that looks like a JSON object is read as JSON first; the YAML
+ * parser decides anything else, and a JSON object with a syntax error, so its message is YAML's.
+ * (One difference: a JSON object naming a key twice takes the last value, as application/json
+ * bodies and kube's non-strict decoding do, where the YAML parser refuses it.)
+ */
+function parseYamlOrJson(text: string): { value: JsonValue; json: boolean } {
+  if (JSON_OBJECT_START.test(text)) {
+    try {
+      return { value: JSON.parse(text) as JsonValue, json: true };
+    } catch {
+      // Flow-style YAML, or a malformed body: the YAML parser decides.
+    }
+  }
+  return { value: parseYaml(text), json: false };
+}
+
+const JSON_OBJECT_START = /^\s*\{/;
+
 function parseYaml(text: string): JsonValue {
   const documents = parseAllDocuments(text);
   if (!Array.isArray(documents) || documents.length !== 1) {
@@ -162,7 +182,7 @@ const BODY_MEDIA_TYPES = [JSON_MEDIA_TYPE, YAML_MEDIA_TYPE];
 export function decodeObjectBody(contentType: string | undefined, body: Buffer): JsonValue {
   const mediaType = mediaTypeOf(contentType) || JSON_MEDIA_TYPE;
   if (mediaType === JSON_MEDIA_TYPE) return parseJson(body.toString('utf8'));
-  if (mediaType === YAML_MEDIA_TYPE) return parseYaml(body.toString('utf8'));
+  if (mediaType === YAML_MEDIA_TYPE) return parseYamlOrJson(body.toString('utf8')).value;
   throw unsupportedMediaType(mediaType, BODY_MEDIA_TYPES);
 }
 
@@ -184,7 +204,11 @@ export function decodePatchBody(contentType: string | undefined, body: Buffer): 
   const type = PATCH_MEDIA_TYPES[mediaType];
   if (!type) throw unsupportedMediaType(mediaType, Object.keys(PATCH_MEDIA_TYPES));
   const text = body.toString('utf8');
-  if (type === 'apply') return { type, patch: JSON.stringify(parseYaml(text)) };
+  if (type === 'apply') {
+    // A JSON body is handed on as it came, the YAML parser's result as JSON.
+    const { value, json } = parseYamlOrJson(text);
+    return { type, patch: json ? text : JSON.stringify(value) };
+  }
   const parsed = parseJson(text);
   if (type === 'json' && !Array.isArray(parsed)) {
     throw badRequest('the body of a JSON patch must be a JSON array of operations');
