@@ -46,3 +46,63 @@ export function verifyClientCertificate(
   }
   return 'x509: certificate signed by unknown authority';
 }
+
+export type VerifyClientCertificate = typeof verifyClientCertificate;
+
+/**
+ * The first moment after `now` at which one of `certificates` starts or stops being valid: until
+ * then a verification's outcome cannot change, since time enters it only through validity.
+ */
+function nextValidityChange(certificates: readonly X509Certificate[], now: number): number {
+  let next = Infinity;
+  for (const certificate of certificates) {
+    const from = certificate.validFromDate.getTime();
+    const to = certificate.validToDate.getTime();
+    if (from > now) next = Math.min(next, from);
+    if (to >= now) next = Math.min(next, to);
+  }
+  return next;
+}
+
+interface Checked<T> {
+  trust: object;
+  outcome: T;
+  recheckAt: number;
+}
+
+/**
+ * What an authenticator concluded from a connection's client certificate chain, remembered per
+ * chain: peer-certificates.ts keeps one chain per TLS connection, and the aggregator sends many
+ * requests over each, so the chain is verified once per connection instead of once per request.
+ * A conclusion holds only for the same trust configuration object (a reloaded configuration, new
+ * CAs included, is a new object, so nothing outlives a CA rotation) and only until a certificate
+ * involved starts or stops being valid. Failures are remembered the same way: one never lets a
+ * request through, and it is re-decided under a new configuration.
+ */
+export class ChainVerifications<T> {
+  readonly #checked = new WeakMap<readonly X509Certificate[], Checked<T>>();
+  readonly #verify: VerifyClientCertificate;
+
+  constructor(verify: VerifyClientCertificate = verifyClientCertificate) {
+    this.#verify = verify;
+  }
+
+  /**
+   * `conclude(failure)` for `chain` verified against `roots`, where `trust` is the configuration
+   * object `roots` (and whatever else `conclude` reads) came from.
+   */
+  conclude(
+    chain: readonly X509Certificate[],
+    trust: object,
+    roots: readonly X509Certificate[],
+    conclude: (failure: string | undefined) => T,
+    now: Date = new Date(),
+  ): T {
+    const at = now.getTime();
+    const known = this.#checked.get(chain);
+    if (known && known.trust === trust && at < known.recheckAt) return known.outcome;
+    const outcome = conclude(this.#verify(chain, roots, now));
+    this.#checked.set(chain, { trust, outcome, recheckAt: nextValidityChange([...chain, ...roots], at) });
+    return outcome;
+  }
+}

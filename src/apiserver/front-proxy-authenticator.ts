@@ -1,10 +1,11 @@
 // Front-proxy (request header) authentication: kube-apiserver, having authenticated the user,
 // proxies the request over mTLS with its proxy client certificate and names the user in
 // X-Remote-* headers. The headers are believed only when that certificate checks out.
+import type { X509Certificate } from 'node:crypto';
 import { parseCertificate } from '../pki/index.ts';
 import type { AuthenticationConfig, RequestHeaderConfig } from './authentication-config.ts';
 import type { Authenticator, AuthenticatorResult, RequestCredentials } from './authenticator.ts';
-import { verifyClientCertificate } from './client-certificate.ts';
+import { ChainVerifications, verifyClientCertificate, type VerifyClientCertificate } from './client-certificate.ts';
 
 function firstValue(headers: RequestCredentials['headers'], names: readonly string[]): string | undefined {
   for (const name of names) {
@@ -47,25 +48,31 @@ function unescapeExtraKey(key: string): string {
 
 export class FrontProxyAuthenticator implements Authenticator {
   readonly #config: () => AuthenticationConfig | undefined;
+  /** Per connection: why its certificate is not the front proxy's (undefined: it is), decided once. */
+  readonly #refusals: ChainVerifications<string | undefined>;
 
-  constructor(config: () => AuthenticationConfig | undefined) {
+  /** `verify` is replaceable so tests can count verifications. */
+  constructor(config: () => AuthenticationConfig | undefined, verify: VerifyClientCertificate = verifyClientCertificate) {
     this.#config = config;
+    this.#refusals = new ChainVerifications(verify);
   }
 
   authenticate(credentials: RequestCredentials): AuthenticatorResult {
     const config = this.#config()?.requestHeader;
     if (!config || credentials.certificates.length === 0) return undefined;
-    const failure = verifyClientCertificate(credentials.certificates, config.certificateAuthorities);
-    if (failure) return { error: failure };
-    if (config.allowedNames.length > 0) {
-      const { commonName } = parseCertificate(credentials.certificates[0]!.toString());
-      if (!config.allowedNames.includes(commonName)) {
-        return { error: `x509: subject with cn=${commonName} is not in the allowed list` };
-      }
-    }
+    const refusal = this.#refusals.conclude(credentials.certificates, config, config.certificateAuthorities, (failure) =>
+      failure ?? disallowedName(config, credentials.certificates[0]!),
+    );
+    if (refusal) return { error: refusal };
     const user = userFromHeaders(config, credentials.headers);
     return user ? { user } : undefined;
   }
+}
+
+function disallowedName(config: RequestHeaderConfig, leaf: X509Certificate): string | undefined {
+  if (config.allowedNames.length === 0) return undefined;
+  const { commonName } = parseCertificate(leaf.toString());
+  return config.allowedNames.includes(commonName) ? undefined : `x509: subject with cn=${commonName} is not in the allowed list`;
 }
 
 /** Every header the front proxy may set: removed from requests once authentication is done. */
