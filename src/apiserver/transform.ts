@@ -66,9 +66,9 @@ export interface WatchEventEncoder {
 export function watchEventEncoder(r: Representation): WatchEventEncoder {
   const { transform } = r.output;
   if (!transform) return Object.assign((event: WatchEvent) => event.object, { sharedAs: 'object' });
-  if (transform === 'PartialObjectMetadata') {
+  if (transform !== 'Table') {
     const encode = (event: WatchEvent) => (event.type === 'ERROR' ? event.object : inVersion(toPartialObjectMetadata(event.object as KubeObject), r.output));
-    return Object.assign(encode, { sharedAs: `PartialObjectMetadata;v=${r.output.transformVersion ?? 'v1'}` });
+    return Object.assign(encode, { sharedAs: `${transform};v=${r.output.transformVersion ?? 'v1'}` });
   }
   let headersSent = false;
   return (event) => {
