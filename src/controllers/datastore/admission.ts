@@ -96,11 +96,18 @@ async function sharedNames(tcp: TenantControlPlane, names: TenantControlPlaneNam
   return errors;
 }
 
+/**
+ * The watch cache answers first (no storage round trip on every tcp create); only a miss, which may
+ * be a DataStore created a moment ago through another replica, asks storage before refusing.
+ */
 async function getDataStore(dataStores: ResourceStore<DataStore & KubeObject>, name: string): Promise<DataStore | undefined> {
-  try {
-    return await dataStores.get(undefined, name);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 404) return undefined;
-    throw error;
-  }
+  const found = async (resourceVersion?: string) => {
+    try {
+      return await dataStores.get(undefined, name, resourceVersion ? { resourceVersion } : undefined);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 404) return undefined;
+      throw error;
+    }
+  };
+  return (await found('0')) ?? (await found());
 }

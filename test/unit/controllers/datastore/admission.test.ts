@@ -91,15 +91,19 @@ describe('DataStore admission', () => {
     await tenantControlPlanes.create('b', tenantControlPlane('second', { dataStore: 'pg', dataStoreSchema: 'kept', dataStoreUsername: 'kept' }, 'b'), { user: admin });
   });
 
-  it('checks shared names without reading every tcp for each create', async () => {
+  it('checks shared names and the DataStore without reading storage for each create', async () => {
     const { dataStores, tenantControlPlanes, registry, storageCalls } = newRegistry();
     await registry.whenReady();
     await dataStores.create(undefined, dataStore('pg'), { user: admin });
+    await vi.waitFor(() => expect(dataStores.get(undefined, 'pg', { resourceVersion: '0' })).resolves.toBeDefined());
     const listsBefore = storageCalls.get('list') ?? 0;
+    const getsBefore = storageCalls.get('get') ?? 0;
     for (let i = 0; i < 30; i++) {
       await tenantControlPlanes.create('t', tenantControlPlane(`tcp-${i}`, { dataStore: 'pg' }, 't'), { user: admin });
     }
     // One list when the names index starts; a list per create would make the 10,000th create read 10,000 objects.
     expect((storageCalls.get('list') ?? 0) - listsBefore).toBeLessThanOrEqual(1);
+    // The DataStore comes from the watch cache.
+    expect((storageCalls.get('get') ?? 0) - getsBefore).toBe(0);
   });
 });
