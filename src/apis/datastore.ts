@@ -4,7 +4,6 @@ import type { DataStore } from './datastore/types.ts';
 import { validateDataStoreCreate, validateDataStoreUpdate } from './datastore/validation.ts';
 import type { ResourceDeclaration } from './declaration.ts';
 import { group, version } from './group.ts';
-import { updateWhenSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
 
 export type { ContentRef, DataStore, DataStoreDriver, DataStoreSpec, DataStoreStatus } from './datastore/types.ts';
 
@@ -31,6 +30,6 @@ export const dataStoreDeclaration: ResourceDeclaration<DataStore> = {
   // Nothing is computed: every DataStore default is a schema default.
   defaultOnCreate: () => {},
   defaultOnUpdate: () => {},
-  validateCreate: whenSchemaValid(dataStoreSchema, validateDataStoreCreate),
-  validateUpdate: updateWhenSchemaValid(dataStoreSchema, validateDataStoreUpdate, validateDataStoreCreate),
+  validateCreate: validateDataStoreCreate,
+  validateUpdate: validateDataStoreUpdate,
 };

@@ -103,19 +103,29 @@ export interface ResourceDeclaration<T extends KubeObject = KubeObject> {
   /** Whether `/scale` exists and which fields it maps; `kubectl scale` and autoscalers use it. */
   scaleSubresource?: ScaleSubresource;
   customSubresources: readonly CustomSubresource[];
+  // The four typed rules below read objects through the schema-derived type `T`, which holds only
+  // for objects that fit `schema`. The registry's write strategy guarantees that: it validates each
+  // object against the schema itself (reporting any errors) and calls a rule only when every
+  // object it is given fits, so a rule never checks types again and never validates the schema.
+  // An object the schema rejects gets no computed defaults and no kind rules until it is fixed.
   /**
    * Defaults that a schema `default` cannot express (computed ones). Runs on create, after schema
-   * defaults, after the registry has set uid/creationTimestamp.
+   * defaults, after the registry has set uid/creationTimestamp; only when the object fits the schema.
    */
   defaultOnCreate(object: T, context: DefaultingContext): void;
   /**
-   * Runs on every write of the main resource, after schema defaults. Values computed once at
-   * creation that a write leaves out are kept from `old`: a server-side apply drops the fields its
-   * manager stopped applying, which for these would read as "unset" and be refused.
+   * Runs on every write of the main resource, after schema defaults, when both `object` and the
+   * stored `old` fit the schema. Values computed once at creation that a write leaves out are kept
+   * from `old`: a server-side apply drops the fields its manager stopped applying, which for these
+   * would read as "unset" and be refused.
    */
   defaultOnUpdate(object: T, old: T): void;
-  /** Kind-specific rules beyond the schema (which the registry checks generically first). */
+  /**
+   * Kind-specific rules beyond the schema, on an object that fits it. Also run on update when the
+   * stored object no longer fits the schema (it was tightened since): the new object is then
+   * checked on its own, as if created.
+   */
   validateCreate(object: T): FieldError[];
-  /** Includes immutability and transition rules (no version downgrade, etc.). */
+  /** Immutability and transition rules (no version downgrade, etc.), when both objects fit the schema. */
   validateUpdate(object: T, old: T): FieldError[];
 }

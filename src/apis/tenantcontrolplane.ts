@@ -1,7 +1,6 @@
 // The TenantControlPlane kind, declared once. Everything else derives from this object.
 import type { ResourceDeclaration } from './declaration.ts';
 import { group, version } from './group.ts';
-import { defaultOnUpdateWhenSchemaValid, defaultWhenSchemaValid, updateWhenSchemaValid, whenSchemaValid } from './schema/typed-rules.ts';
 import { defaultTenantControlPlane, defaultTenantControlPlaneOnUpdate } from './tenantcontrolplane/defaults.ts';
 import { tenantControlPlaneSchema } from './tenantcontrolplane/schema.ts';
 import type { TenantControlPlane } from './tenantcontrolplane/types.ts';
@@ -42,8 +41,8 @@ export const tenantControlPlaneDeclaration: ResourceDeclaration<TenantControlPla
     { name: 'kubeconfig', kind: 'TenantControlPlaneKubeconfig', verbs: ['get'], description: 'The admin kubeconfig of the tenant cluster.' },
     { name: 'join', kind: 'TenantControlPlaneJoin', verbs: ['create', 'get'], description: 'Creates a bootstrap token and returns what a worker needs to join the tenant cluster.' },
   ],
-  defaultOnCreate: defaultWhenSchemaValid(tenantControlPlaneSchema, defaultTenantControlPlane),
-  defaultOnUpdate: defaultOnUpdateWhenSchemaValid(tenantControlPlaneSchema, defaultTenantControlPlaneOnUpdate),
-  validateCreate: whenSchemaValid(tenantControlPlaneSchema, validateTenantControlPlaneCreate),
-  validateUpdate: updateWhenSchemaValid(tenantControlPlaneSchema, validateTenantControlPlaneUpdate, validateTenantControlPlaneCreate),
+  defaultOnCreate: defaultTenantControlPlane,
+  defaultOnUpdate: defaultTenantControlPlaneOnUpdate,
+  validateCreate: validateTenantControlPlaneCreate,
+  validateUpdate: validateTenantControlPlaneUpdate,
 };

@@ -1,6 +1,8 @@
 // The write rules the generic store applies to every kind, driven by its declaration, as
 // kube-apiserver's CRD strategy does: decoding checks, unknown fields, defaults, status/spec
 // separation, generation, and validation (ObjectMeta, schema, then the kind's own rules).
+// The kind's own rules are typed: they run only on objects that fit the schema (see
+// ResourceDeclaration), and each object is validated against the schema once per step.
 import type { DefaultingContext, ResourceDeclaration } from '../apis/declaration.ts';
 import type { FieldError, KubeObject } from '../apis/meta.ts';
 import { applySchemaDefaults } from '../apis/schema/defaults.ts';
@@ -28,10 +30,23 @@ function isStringMap(value: unknown): boolean {
   return isObject(value) && Object.values(value).every((v) => typeof v === 'string');
 }
 
+/**
+ * What prepareForUpdate learned about the stored object, kept with the object it returned for that
+ * write's validateUpdate. The store hands validateUpdate its own decoding of the same stored value,
+ * so the verdict names that value (uid and resourceVersion, which storage gives one content only)
+ * instead of trusting object identity.
+ */
+interface StoredVerdict {
+  uid: string | undefined;
+  resourceVersion: string;
+  fits: boolean;
+}
+
 export class WriteStrategy<T extends KubeObject = KubeObject> {
   readonly declaration: ResourceDeclaration<T>;
   readonly #defaulting: DefaultingContext;
   readonly #metaRules: ObjectMetaRules;
+  readonly #storedVerdicts = new WeakMap<T, StoredVerdict>();
 
   constructor(declaration: ResourceDeclaration<T>, defaulting: DefaultingContext) {
     this.declaration = declaration;
@@ -111,7 +126,7 @@ export class WriteStrategy<T extends KubeObject = KubeObject> {
   prepareForCreate(object: T, now: Date): void {
     if (this.declaration.statusSubresource) delete object.status;
     prepareMetaForCreate(object.metadata, now);
-    this.declaration.defaultOnCreate(object, this.#defaulting);
+    if (this.#fits(object)) this.declaration.defaultOnCreate(object, this.#defaulting);
   }
 
   /**
@@ -132,7 +147,12 @@ export class WriteStrategy<T extends KubeObject = KubeObject> {
       return next;
     }
     next = object;
-    this.declaration.defaultOnUpdate(next, old);
+    if (this.#fits(next)) {
+      const oldFits = this.#fits(old);
+      const { uid, resourceVersion } = old.metadata;
+      if (resourceVersion) this.#storedVerdicts.set(next, { uid, resourceVersion, fits: oldFits });
+      if (oldFits) this.declaration.defaultOnUpdate(next, old);
+    }
     if (this.declaration.statusSubresource) {
       if (old.status === undefined) delete next.status;
       else next.status = structuredClone(old.status);
@@ -161,21 +181,48 @@ export class WriteStrategy<T extends KubeObject = KubeObject> {
   }
 
   validateCreate(object: T): FieldError[] {
+    const schemaErrors = this.#schemaErrors(object);
     return [
       ...validateObjectMeta(object.metadata, this.#metaRules),
-      ...validateAgainstSchema(this.declaration.schema, withoutMetadata(object)),
+      ...schemaErrors,
       ...this.#validateScale(object),
-      ...this.declaration.validateCreate(object),
+      ...(schemaErrors.length === 0 ? this.declaration.validateCreate(object) : []),
     ];
   }
 
+  /**
+   * `object` is what prepareForUpdate returned for this write (or any object, for a caller that
+   * did not prepare one). A stored object the schema no longer accepts (the schema was tightened
+   * since) cannot be compared field by field: the new object then gets the create rules.
+   */
   validateUpdate(object: T, old: T): FieldError[] {
+    const schemaErrors = this.#schemaErrors(object);
+    const kindErrors = (): FieldError[] => {
+      if (schemaErrors.length > 0) return [];
+      return this.#storedFits(object, old) ? this.declaration.validateUpdate(object, old) : this.declaration.validateCreate(object);
+    };
     return [
       ...validateObjectMetaUpdate(object.metadata, old.metadata, this.#metaRules),
-      ...validateAgainstSchema(this.declaration.schema, withoutMetadata(object)),
+      ...schemaErrors,
       ...this.#validateScale(object),
-      ...this.declaration.validateUpdate(object, old),
+      ...kindErrors(),
     ];
+  }
+
+  #schemaErrors(object: T): FieldError[] {
+    return validateAgainstSchema(this.declaration.schema, withoutMetadata(object));
+  }
+
+  #fits(object: T): boolean {
+    return this.#schemaErrors(object).length === 0;
+  }
+
+  /** The verdict prepareForUpdate took on this same stored value, else a fresh one. */
+  #storedFits(object: T, old: T): boolean {
+    const known = this.#storedVerdicts.get(object);
+    this.#storedVerdicts.delete(object);
+    const same = known !== undefined && known.resourceVersion === old.metadata.resourceVersion && known.uid === old.metadata.uid;
+    return same ? known.fits : this.#fits(old);
   }
 
   /** A kind with a scale subresource keeps its mapped fields readable as a Scale, whatever the write. */

@@ -7,7 +7,9 @@ import {
   tenantControlPlaneDeclaration as declaration,
   type TenantControlPlane,
   type TenantControlPlaneSpec,
+  validateAgainstSchema,
 } from '../../../src/apis/index.ts';
+import { WriteStrategy } from '../../../src/registry/strategy.ts';
 import { admitCreate, admitUpdate, summary } from './admission.ts';
 import { checkName } from '../../../src/apis/names.ts';
 
@@ -267,9 +269,12 @@ describe('validation on create', () => {
 
   test('kind rules wait for a schema-valid object instead of failing on wrong types', () => {
     const broken = { ...tcp(), spec: { controlPlane: {}, kubernetes: { version: 7 }, networkProfile: 'x' } } as unknown as TenantControlPlane;
-    expect(declaration.validateCreate(broken)).toEqual([]);
-    expect(declaration.validateUpdate(broken, tcp())).toEqual([]);
-    expect(() => declaration.defaultOnCreate(broken, { defaultDataStore: 'd' })).not.toThrow();
+    const strategy = new WriteStrategy(declaration, { defaultDataStore: 'd' });
+    const created = structuredClone(broken);
+    expect(() => strategy.prepareForCreate(created, new Date())).not.toThrow();
+    expect(summary(strategy.validateCreate(created))).toEqual(summary(validateAgainstSchema(declaration.schema, { ...broken, metadata: undefined })));
+    const updated = strategy.prepareForUpdate(structuredClone(broken), stored(), 'main');
+    expect(summary(strategy.validateUpdate(updated, stored()))).toEqual(summary(validateAgainstSchema(declaration.schema, { ...broken, metadata: undefined })));
     expect(summary(admitCreate(declaration, broken).errors)).toEqual([
       'spec.controlPlane.service: FieldValueRequired',
       'spec.kubernetes.kubelet: FieldValueRequired',
