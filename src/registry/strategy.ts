@@ -31,10 +31,11 @@ function isStringMap(value: unknown): boolean {
 }
 
 /**
- * What prepareForUpdate learned about the stored object, kept with the object it returned for that
- * write's validateUpdate. The store hands validateUpdate its own decoding of the same stored value,
- * so the verdict names that value (uid and resourceVersion, which storage gives one content only)
- * instead of trusting object identity.
+ * Whether the stored object fits the schema, as prepareForUpdate found, kept with the object it
+ * returned for that write's validateUpdate, which takes it out (one write, one use). The store hands
+ * validateUpdate its own decoding of the same stored value, so the verdict names that value by uid
+ * and resourceVersion (storage gives a resourceVersion one content only) rather than by object
+ * identity; a validateUpdate against any other stored value validates that one afresh.
  */
 interface StoredVerdict {
   uid: string | undefined;
@@ -197,15 +198,15 @@ export class WriteStrategy<T extends KubeObject = KubeObject> {
    */
   validateUpdate(object: T, old: T): FieldError[] {
     const schemaErrors = this.#schemaErrors(object);
-    const kindErrors = (): FieldError[] => {
-      if (schemaErrors.length > 0) return [];
-      return this.#storedFits(object, old) ? this.declaration.validateUpdate(object, old) : this.declaration.validateCreate(object);
-    };
+    let kindErrors: FieldError[] = [];
+    if (schemaErrors.length === 0) {
+      kindErrors = this.#storedFits(object, old) ? this.declaration.validateUpdate(object, old) : this.declaration.validateCreate(object);
+    }
     return [
       ...validateObjectMetaUpdate(object.metadata, old.metadata, this.#metaRules),
       ...schemaErrors,
       ...this.#validateScale(object),
-      ...kindErrors(),
+      ...kindErrors,
     ];
   }
 
