@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino, { type Logger } from 'pino';
 import { hostname } from 'node:os';
-import { allDeclarations, tenantControlPlaneDeclaration } from './apis/index.ts';
 import { buildOpenAPIV2, buildOpenAPIV3 } from './apis/openapi/index.ts';
 import {
   fixedAuthenticationConfig,
@@ -19,15 +18,11 @@ import { kubernetesSubjectAccessReviewer, kubernetesTokenReviewer } from './apis
 import { ApiServerMetrics } from './apiserver/metrics.ts';
 import { ApiServer } from './apiserver/server.ts';
 import { versionInfo } from './apiserver/version.ts';
-import { createDataStoreAdmission, TenantControlPlaneNames } from './controllers/datastore/index.ts';
 import { startControllers } from './controllers/index.ts';
 import { makeKubeClient } from './controllers/runtime/kube-client.ts';
-import { createJoinSubresource, createKubeconfigSubresource } from './controllers/subresources/index.ts';
 import { createCertificateAuthority, issueCertificate } from './pki/index.ts';
-import { Registry } from './registry/registry.ts';
-import { createResourceStore } from './registry/resource-store.ts';
-import type { SubresourceHandler } from './registry/store.ts';
 import { createStorage, instrumentStorage, type Storage, type StorageConfig } from './storage/index.ts';
+import { createTenancyRegistry } from './tenancy-registry.ts';
 
 const FLAGS = {
   'secure-port': { type: 'string', default: '8443' },
@@ -153,13 +148,13 @@ function sqlStorageConfigOf(driver: 'postgres' | 'mysql', values: FlagValues): S
 }
 
 /** The serving certificate from files, or a self-signed one for local runs. */
-function servingCertificate(flags: Flags, logger: Logger): { cert: string; key: string } {
+async function servingCertificate(flags: Flags, logger: Logger): Promise<{ cert: string; key: string }> {
   if (flags['tls-cert-file'] && flags['tls-private-key-file']) {
     return { cert: readFileSync(flags['tls-cert-file'], 'utf8'), key: readFileSync(flags['tls-private-key-file'], 'utf8') };
   }
   logger.warn('no --tls-cert-file: serving with a self-signed certificate for localhost');
-  const ca = createCertificateAuthority({ commonName: 'tenancy-apiserver-self-signed-ca' });
-  const serving = issueCertificate(ca, { commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['server'] });
+  const ca = await createCertificateAuthority({ commonName: 'tenancy-apiserver-self-signed-ca' });
+  const serving = await issueCertificate(ca, { commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['server'] });
   return { cert: `${serving.certificate}${ca.certificate}`, key: serving.privateKey };
 }
 
@@ -207,26 +202,14 @@ async function main(): Promise<void> {
   const kubeConfig = kubeConfigOf(flags);
   const managementClient = kubeConfig ? makeKubeClient(kubeConfig) : undefined;
 
-  // Admission hooks and subresource handlers look stores up at request time, so they can be built
-  // before the Registry that holds them.
-  let registry: Registry | undefined;
-  const lateRegistry = { resource: (plural: string) => registry?.resource(plural) };
-  const tenantNames = new TenantControlPlaneNames(() => registry?.resource(tenantControlPlaneDeclaration.plural)?.store, logger);
-  const admission = createDataStoreAdmission(lateRegistry, tenantNames);
-  const tenantKubeconfigKey = flags.tenantAccess === 'endpoint' ? 'super-admin.conf' : 'super-admin.svc';
-  const subresourcesOf = (plural: string): SubresourceHandler[] =>
-    plural === tenantControlPlaneDeclaration.plural && managementClient
-      ? [
-          createKubeconfigSubresource({ registry: lateRegistry, managementClient }),
-          createJoinSubresource({ registry: lateRegistry, managementClient, tenantKubeconfigKey }),
-        ]
-      : [];
-  registry = new Registry(
-    allDeclarations.map((declaration) => ({
-      store: createResourceStore(declaration, storage, { defaulting, logger, admission: admission[declaration.plural] ?? [] }),
-      subresources: subresourcesOf(declaration.plural),
-    })),
-  );
+  const tenancy = createTenancyRegistry({
+    storage,
+    defaulting,
+    logger,
+    ...(managementClient ? { managementClient } : {}),
+    tenantKubeconfigKey: flags.tenantAccess === 'endpoint' ? 'super-admin.conf' : 'super-admin.svc',
+  });
+  const { registry, tenantControlPlaneInformer } = tenancy;
 
   const authentication: AuthenticationConfigSource =
     flags['authentication-skip-lookup'] || !kubeConfig
@@ -261,7 +244,7 @@ async function main(): Promise<void> {
     ],
   });
 
-  const serving = servingCertificate(flags, logger);
+  const serving = await servingCertificate(flags, logger);
   const tls = (): TlsMaterial => ({ ...serving, clientCAs: trustedClientCAs(authentication.current()) });
   const server = createHttpsServer(apiServer.listener, tls());
   authentication.onChange(() => updateTls(server, tls()));
@@ -271,6 +254,7 @@ async function main(): Promise<void> {
     kubeConfig && flags.controllers
       ? startControllers({
           registry,
+          tenantControlPlaneInformer,
           managementKubeConfig: kubeConfig,
           namespace: flags['controller-namespace'] ?? process.env.POD_NAMESPACE ?? 'kamaji-system',
           identity: process.env.POD_NAME ?? hostname(),
@@ -292,8 +276,7 @@ async function main(): Promise<void> {
     void shutdown({ signal, server, apiServer, delaySeconds: flags.shutdownDelaySeconds, logger }).finally(async () => {
       await controllersStopped?.catch(() => {});
       authentication.stop();
-      tenantNames.stop();
-      registry.close();
+      tenancy.close();
       await storage.close().catch(() => {});
       process.exit(0);
     });

@@ -17,8 +17,7 @@ export type DataStoreAdmission = Readonly<Record<string, readonly AdmissionHook[
 /**
  * `registry` is asked at request time only, so main.ts can pass a late-bound lookup
  * (`{ resource: (plural) => registry.resource(plural) }`): the Registry is built from the stores
- * that take these hooks. `names` answers the shared-schema and shared-user check (main.ts stops it
- * on shutdown).
+ * that take these hooks. `names` answers the shared-schema and shared-user check.
  */
 export function createDataStoreAdmission(registry: Pick<Registry, 'resource'>, names: TenantControlPlaneNames): DataStoreAdmission {
   const store = (plural: string): ResourceStore | undefined => registry.resource(plural)?.store;

@@ -6,11 +6,9 @@
 // Like any check behind a cache, it sees the tcps this replica has been told of: two tcps created
 // with the same schema at the same moment through two replicas can both pass (as they could with
 // the list it replaces, which was read before either write).
-import type { Logger } from 'pino';
 import type { TenantControlPlane } from '../../apis/index.ts';
 import type { KubeObject } from '../../apis/meta.ts';
-import type { ResourceStore } from '../../registry/store.ts';
-import { objectKey, RegistryInformer } from '../runtime/registry-informer.ts';
+import { objectKey, type RegistryInformer } from '../runtime/registry-informer.ts';
 
 /** The spec fields a tcp may not share with another tcp in the same DataStore. */
 export const EXCLUSIVE_NAME_FIELDS = ['dataStoreSchema', 'dataStoreUsername'] as const;
@@ -33,34 +31,18 @@ function entriesOf(object: KubeObject): string[] {
 }
 
 export class TenantControlPlaneNames {
-  readonly #store: () => ResourceStore | undefined;
-  readonly #logger: Logger;
   /** Entry → `namespace/name` of the tcps holding it. */
   readonly #holders = new Map<string, Set<string>>();
   #informer: RegistryInformer | undefined;
-  #synced: Promise<void> | undefined;
 
-  /** `store` is asked on first use: main.ts builds the Registry after the admission that uses this. */
-  constructor(store: () => ResourceStore | undefined, logger: Logger) {
-    this.#store = store;
-    this.#logger = logger;
-  }
-
-  /** `namespace/name` of the tcps holding `value` as `field` in `dataStore`. */
-  async holders(dataStore: string, field: ExclusiveNameField, value: string): Promise<string[]> {
-    await this.#start();
-    return [...(this.#holders.get(entryKey(dataStore, field, value)) ?? [])];
-  }
-
-  stop(): void {
-    this.#informer?.stop();
-  }
-
-  #start(): Promise<void> {
-    if (this.#synced) return this.#synced;
-    const store = this.#store();
-    if (!store) return Promise.resolve();
-    const informer = new RegistryInformer(store, this.#logger.child({ index: 'tenant-datastore-names' }));
+  /**
+   * Keeps the index from `informer`, which the controllers share on the leader (one copy of every
+   * tcp per process). main.ts binds it once the Registry exists: the admission that asks this index
+   * is built before the Registry that serves the tcps. The informer is started on first use and
+   * stopped by whoever made it.
+   */
+  follow(informer: RegistryInformer): void {
+    this.#informer = informer;
     informer.on((type, object, previous) => {
       const key = objectKey(object);
       for (const entry of entriesOf(type === 'DELETED' ? object : (previous ?? object))) {
@@ -75,8 +57,12 @@ export class TenantControlPlaneNames {
         this.#holders.set(entry, holders);
       }
     });
-    this.#informer = informer;
-    this.#synced = informer.start();
-    return this.#synced;
+  }
+
+  /** `namespace/name` of the tcps holding `value` as `field` in `dataStore`. */
+  async holders(dataStore: string, field: ExclusiveNameField, value: string): Promise<string[]> {
+    if (!this.#informer) throw new Error('TenantControlPlaneNames: follow() was not called');
+    await this.#informer.start();
+    return [...(this.#holders.get(entryKey(dataStore, field, value)) ?? [])];
   }
 }

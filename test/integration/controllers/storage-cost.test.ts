@@ -5,21 +5,19 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
-import { allDeclarations, apiVersion, type DataStore, type TenantControlPlane } from '../../../src/apis/index.ts';
+import { apiVersion, type DataStore, type TenantControlPlane } from '../../../src/apis/index.ts';
 import type { KubeObject, UserInfo } from '../../../src/apis/meta.ts';
-import { createDataStoreAdmission } from '../../../src/controllers/datastore/admission.ts';
 import { DataStoreController } from '../../../src/controllers/datastore/controller.ts';
 import { startControllers } from '../../../src/controllers/index.ts';
-import { TenantControlPlaneNames } from '../../../src/controllers/datastore/tenant-names.ts';
 import type { EventRecorder } from '../../../src/controllers/runtime/event-recorder.ts';
 import type { KubeClient } from '../../../src/controllers/runtime/kube-client.ts';
 import { RegistryInformer } from '../../../src/controllers/runtime/registry-informer.ts';
 import type { TenantDatastores } from '../../../src/controllers/tenantcontrolplane/datastore-setup.ts';
 import { TenantControlPlaneController } from '../../../src/controllers/tenantcontrolplane/controller.ts';
-import { Registry } from '../../../src/registry/registry.ts';
-import { createResourceStore } from '../../../src/registry/resource-store.ts';
+import type { Registry } from '../../../src/registry/registry.ts';
 import type { ResourceStore } from '../../../src/registry/store.ts';
 import { createStorage, instrumentStorage } from '../../../src/storage/index.ts';
+import { createTenancyRegistry } from '../../../src/tenancy-registry.ts';
 
 const admin: UserInfo = { username: 'admin', groups: ['system:masters'] };
 const logger = pino({ level: 'silent' });
@@ -48,21 +46,20 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** A registry as main.ts builds it (admission hooks included) over counted memory storage. */
-async function counted(): Promise<{ calls: StorageCalls; registry: Registry; dataStores: ResourceStore; tenantControlPlanes: ResourceStore }> {
+/** The registry as main.ts builds it (admission hooks, the shared tcp informer) over counted memory storage. */
+async function counted(): Promise<{
+  calls: StorageCalls;
+  registry: Registry;
+  tenantControlPlaneInformer: RegistryInformer;
+  dataStores: ResourceStore;
+  tenantControlPlanes: ResourceStore;
+}> {
   const calls = new StorageCalls();
   const storage = instrumentStorage(await createStorage({ driver: 'memory' }), calls.observe);
-  let registry: Registry | undefined;
-  const names = new TenantControlPlaneNames(() => registry?.resource('tenantcontrolplanes')?.store, logger);
-  cleanup.push(() => names.stop());
-  const admission = createDataStoreAdmission({ resource: (plural) => registry?.resource(plural) }, names);
-  const stores = allDeclarations.map((declaration) =>
-    createResourceStore(declaration, storage, { defaulting: {}, logger, admission: admission[declaration.plural] ?? [] }),
-  );
-  registry = new Registry(stores.map((store) => ({ store })));
+  const { registry, tenantControlPlaneInformer, close } = createTenancyRegistry({ storage, logger });
   await registry.whenReady();
-  cleanup.push(() => stores.forEach((store) => store.close()));
-  return { calls, registry, dataStores: registry.resource('datastores')!.store, tenantControlPlanes: registry.resource('tenantcontrolplanes')!.store };
+  cleanup.push(close);
+  return { calls, registry, tenantControlPlaneInformer, dataStores: registry.resource('datastores')!.store, tenantControlPlanes: registry.resource('tenantcontrolplanes')!.store };
 }
 
 function unreachableManagementCluster(): KubeConfig {
@@ -216,7 +213,7 @@ describe('the controllers and the storage', () => {
 
   test('wired as the server wires them (startControllers, one informer per resource): paused tcps still cost nothing per tcp', async () => {
     const N = 30;
-    const { calls, registry, dataStores, tenantControlPlanes } = await counted();
+    const { calls, registry, tenantControlPlaneInformer, dataStores, tenantControlPlanes } = await counted();
     // Nothing listens at this DataStore either: the DataStore controller finds it unreachable.
     await dataStores.create(undefined, { ...dataStore('default'), spec: { ...dataStore('default').spec, endpoints: ['127.0.0.1:1'] } }, { user: admin });
     const before = calls.snapshot();
@@ -225,6 +222,7 @@ describe('the controllers and the storage', () => {
 
     const controllers = startControllers({
       registry,
+      tenantControlPlaneInformer,
       managementKubeConfig: unreachableManagementCluster(),
       namespace: 'kamaji-system',
       identity: 'test',

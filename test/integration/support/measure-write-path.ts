@@ -16,11 +16,11 @@
 import { allDeclarations } from '../../../src/apis/index.ts';
 import type { KubeObject, UserInfo } from '../../../src/apis/meta.ts';
 import pino from 'pino';
-import { createDataStoreAdmission, TenantControlPlaneNames } from '../../../src/controllers/datastore/index.ts';
 import { Registry } from '../../../src/registry/registry.ts';
 import { createResourceStore } from '../../../src/registry/resource-store.ts';
 import type { ResourceStore } from '../../../src/registry/store.ts';
 import { createStorage, instrumentStorage, type Storage } from '../../../src/storage/index.ts';
+import { createTenancyRegistry } from '../../../src/tenancy-registry.ts';
 
 const user: UserInfo = { username: 'admin', groups: ['system:masters'] };
 const apiVersion = 'tenancy.kamaji.io/v1alpha1';
@@ -124,14 +124,12 @@ async function main(): Promise<void> {
   const prefix = `/measure-${process.pid}-${Date.now()}/`;
   const raw = await createStorage(etcdEndpoint ? { driver: 'etcd', endpoints: [etcdEndpoint], prefix } : { driver: 'memory' });
   const storage = counting(raw);
-  let registry: Registry | undefined;
-  const tenantNames = new TenantControlPlaneNames(() => registry?.resource('tenantcontrolplanes')?.store, pino({ level: 'silent' }));
-  const admission = createDataStoreAdmission({ resource: (plural) => registry?.resource(plural) }, tenantNames);
-  registry = new Registry(
-    allDeclarations.map((declaration) => ({
-      store: createResourceStore(declaration, storage, { defaulting: { defaultDataStore: 'default' }, admission: withAdmission ? (admission[declaration.plural] ?? []) : [] }),
-    })),
-  );
+  const defaulting = { defaultDataStore: 'default' };
+  // As the server builds it, or (--no-admission) the bare stores without the DataStore admission.
+  const tenancy = withAdmission
+    ? createTenancyRegistry({ storage, defaulting, logger: pino({ level: 'silent' }) })
+    : { registry: new Registry(allDeclarations.map((declaration) => ({ store: createResourceStore(declaration, storage, { defaulting }) }))), close: () => {} };
+  const { registry } = tenancy;
   await registry.whenReady();
   await registry.resource('datastores')!.store.create(undefined, dataStore, { user });
   const tcps = registry.resource('tenantcontrolplanes')!.store;
@@ -174,7 +172,7 @@ async function main(): Promise<void> {
   }
   for (const subscription of subscriptions) subscription.close();
   if (watchers > 0) console.log(`${delivered} events delivered to ${watchers} watchers`);
-  tenantNames.stop();
+  tenancy.close();
   registry.close();
   await storage.close();
 }

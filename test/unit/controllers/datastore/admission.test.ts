@@ -78,16 +78,16 @@ describe('DataStore admission', () => {
   });
 
   it('frees a schema and user once their tcp is gone', async () => {
-    const { dataStores, tenantControlPlanes, registry, names } = newRegistry();
+    const { dataStores, tenantControlPlanes, registry, tenantControlPlaneInformer } = newRegistry();
     await registry.whenReady();
     await dataStores.create(undefined, dataStore('pg'), { user: admin });
     await tenantControlPlanes.create('a', tenantControlPlane('first', { dataStore: 'pg', dataStoreSchema: 'kept', dataStoreUsername: 'kept' }, 'a'), { user: admin });
-    await vi.waitFor(async () => expect(await names.holders('pg', 'dataStoreSchema', 'kept')).toEqual(['a/first']));
+    await vi.waitFor(() => expect(tenantControlPlaneInformer.get('a/first')).toBeDefined());
     // An update of the holder itself is not a conflict with itself.
     await tenantControlPlanes.patch('a', 'first', 'merge', JSON.stringify({ metadata: { labels: { touched: 'yes' } } }), { user: admin });
 
     await tenantControlPlanes.delete('a', 'first', { user: admin });
-    await vi.waitFor(async () => expect(await names.holders('pg', 'dataStoreSchema', 'kept')).toEqual([]));
+    await vi.waitFor(() => expect(tenantControlPlaneInformer.get('a/first')).toBeUndefined());
     await tenantControlPlanes.create('b', tenantControlPlane('second', { dataStore: 'pg', dataStoreSchema: 'kept', dataStoreUsername: 'kept' }, 'b'), { user: admin });
   });
 

@@ -1,13 +1,12 @@
 // A real Registry over memory storage serving both kinds, with the DataStore admission hooks wired
 // as main.ts wires them, and small builders for valid objects.
 import pino from 'pino';
-import { allDeclarations, apiVersion, type DataStore, type TenantControlPlane, type TenantControlPlaneSpec } from '../../../../src/apis/index.ts';
+import { apiVersion, type DataStore, type TenantControlPlane, type TenantControlPlaneSpec } from '../../../../src/apis/index.ts';
 import type { KubeObject, UserInfo } from '../../../../src/apis/meta.ts';
 import { onTestFinished } from 'vitest';
-import { createDataStoreAdmission } from '../../../../src/controllers/datastore/admission.ts';
-import { TenantControlPlaneNames } from '../../../../src/controllers/datastore/tenant-names.ts';
-import { Registry } from '../../../../src/registry/registry.ts';
-import { createResourceStore } from '../../../../src/registry/resource-store.ts';
+import type { RegistryInformer } from '../../../../src/controllers/runtime/registry-informer.ts';
+import { createTenancyRegistry } from '../../../../src/tenancy-registry.ts';
+import type { Registry } from '../../../../src/registry/registry.ts';
 import type { ResourceStore } from '../../../../src/registry/store.ts';
 import { instrumentStorage } from '../../../../src/storage/instrumented.ts';
 import { MemoryDatastore, MemoryStorage } from '../../../../src/storage/memory.ts';
@@ -19,7 +18,8 @@ export interface TestRegistry {
   registry: Registry;
   dataStores: ResourceStore;
   tenantControlPlanes: ResourceStore;
-  names: TenantControlPlaneNames;
+  /** What the admission's names index follows: once it has seen a change, so has the index. */
+  tenantControlPlaneInformer: RegistryInformer;
   /** Storage calls by operation (get, list, create, ...), counted from the start. */
   storageCalls: Map<string, number>;
 }
@@ -27,16 +27,15 @@ export interface TestRegistry {
 export function newRegistry(): TestRegistry {
   const storageCalls = new Map<string, number>();
   const storage = instrumentStorage(new MemoryStorage(new MemoryDatastore()), (operation) => storageCalls.set(operation, (storageCalls.get(operation) ?? 0) + 1));
-  let registry: Registry | undefined;
-  const names = new TenantControlPlaneNames(() => registry?.resource('tenantcontrolplanes')?.store, logger);
-  onTestFinished(() => names.stop());
-  const admission = createDataStoreAdmission({ resource: (plural) => registry?.resource(plural) }, names);
-  registry = new Registry(
-    allDeclarations.map((declaration) => ({
-      store: createResourceStore(declaration, storage, { defaulting: {}, admission: admission[declaration.plural] ?? [] }),
-    })),
-  );
-  return { registry, dataStores: registry.resource('datastores')!.store, tenantControlPlanes: registry.resource('tenantcontrolplanes')!.store, names, storageCalls };
+  const { registry, tenantControlPlaneInformer, close } = createTenancyRegistry({ storage, logger });
+  onTestFinished(close);
+  return {
+    registry,
+    dataStores: registry.resource('datastores')!.store,
+    tenantControlPlanes: registry.resource('tenantcontrolplanes')!.store,
+    tenantControlPlaneInformer,
+    storageCalls,
+  };
 }
 
 export function dataStore(name: string, driver: DataStore['spec']['driver'] = 'PostgreSQL'): KubeObject {
