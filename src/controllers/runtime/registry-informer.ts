@@ -16,6 +16,17 @@ export type InformerCache<T extends KubeObject = KubeObject> = Pick<RegistryInfo
 
 const RELIST_DELAY_MS = 1_000;
 
+/**
+ * Controllers never read who owns which field, and managedFields are a third of a stored tcp: the
+ * cache keeps objects without them (as client-go informers are often told to). Writes from a cached
+ * object keep the stored managedFields: a status update or patch that leaves them out changes none.
+ */
+function withoutManagedFields<T extends KubeObject>(object: T): T {
+  if (object.metadata.managedFields === undefined) return object;
+  const { managedFields: _dropped, ...metadata } = object.metadata;
+  return { ...object, metadata };
+}
+
 export function objectKey(object: { metadata: { namespace?: string; name?: string } }): string {
   const { namespace, name = '' } = object.metadata;
   return namespace ? `${namespace}/${name}` : name;
@@ -89,7 +100,7 @@ export class RegistryInformer<T extends KubeObject = KubeObject> {
   async #relist(): Promise<string> {
     const list = await this.#store.list({});
     const seen = new Set<string>();
-    for (const object of list.items) {
+    for (const object of list.items.map(withoutManagedFields)) {
       const key = objectKey(object);
       seen.add(key);
       const cached = this.#cache.get(key);
@@ -127,7 +138,7 @@ export class RegistryInformer<T extends KubeObject = KubeObject> {
       ended();
       return;
     }
-    const object = event.object as T;
+    const object = withoutManagedFields(event.object as T);
     const key = objectKey(object);
     const previous = this.#cache.get(key);
     if (event.type === 'DELETED') this.#cache.delete(key);

@@ -38,6 +38,19 @@ async function setup() {
 }
 
 describe('RegistryInformer (the registry in-process, memory storage)', () => {
+  test('caches objects without managedFields, and a status write from a cached object keeps the stored ones', async () => {
+    const store = await setup();
+    await store.create(undefined, dataStore('owned'), { user, fieldManager: 'kubectl' });
+    const informer = new RegistryInformer(store, logger);
+    cleanup.push(() => informer.stop());
+    await informer.start();
+    const cached = informer.get('owned')!;
+    expect(cached.metadata.managedFields).toBeUndefined();
+    await store.update(undefined, 'owned', { ...cached, status: { ready: false } }, { user, fieldManager: 'controller', target: 'status' });
+    const managers = (await store.get(undefined, 'owned')).metadata.managedFields?.map((entry) => entry.manager);
+    expect(managers?.sort()).toEqual(['controller', 'kubectl']);
+  });
+
   test('lists what exists, then follows creates, updates and deletes; the cache mirrors the store', async () => {
     const store = await setup();
     await store.create(undefined, dataStore('before'), { user });
