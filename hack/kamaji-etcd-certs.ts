@@ -9,8 +9,8 @@ import { ensureKeyPair } from './lib/pem-files.ts';
 const [dir, nodeIp] = process.argv.slice(2);
 if (!dir || !nodeIp) throw new Error('usage: node hack/kamaji-etcd-certs.ts <dir> <node-ip>');
 
-const ca = ensureKeyPair(dir, 'ca', () => createCertificateAuthority({ commonName: 'kamaji-etcd-ca' }));
-ensureKeyPair(dir, 'server', () =>
+const ca = await ensureKeyPair(dir, 'ca', () => createCertificateAuthority({ commonName: 'kamaji-etcd-ca' }));
+await ensureKeyPair(dir, 'server', () =>
   issueCertificate(ca, {
     commonName: 'kamaji-etcd',
     dnsNames: ['localhost'],
@@ -18,4 +18,4 @@ ensureKeyPair(dir, 'server', () =>
     usages: ['server', 'client'],
   }),
 );
-ensureKeyPair(dir, 'root', () => issueCertificate(ca, { commonName: 'root', usages: ['client'] }));
+await ensureKeyPair(dir, 'root', () => issueCertificate(ca, { commonName: 'root', usages: ['client'] }));

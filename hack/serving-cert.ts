@@ -12,8 +12,8 @@ const NAMESPACE = 'kamaji-system';
 const [dir] = process.argv.slice(2);
 if (!dir) throw new Error('usage: node hack/serving-cert.ts <dir>');
 
-const ca = ensureKeyPair(dir, 'ca', () => createCertificateAuthority({ commonName: `${SERVICE}-ca` }));
-ensureKeyPair(dir, 'tls', () =>
+const ca = await ensureKeyPair(dir, 'ca', () => createCertificateAuthority({ commonName: `${SERVICE}-ca` }));
+await ensureKeyPair(dir, 'tls', () =>
   issueCertificate(ca, {
     commonName: `${SERVICE}.${NAMESPACE}.svc`,
     dnsNames: [SERVICE, `${SERVICE}.${NAMESPACE}`, `${SERVICE}.${NAMESPACE}.svc`, `${SERVICE}.${NAMESPACE}.svc.cluster.local`],

@@ -4,14 +4,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyPairPem } from '../../src/pki/index.ts';
 
-export function ensureKeyPair(dir: string, name: string, create: () => KeyPairPem): KeyPairPem {
+export async function ensureKeyPair(dir: string, name: string, create: () => Promise<KeyPairPem>): Promise<KeyPairPem> {
   const certificatePath = join(dir, `${name}.crt`);
   const keyPath = join(dir, `${name}.key`);
   if (existsSync(certificatePath) && existsSync(keyPath)) {
     return { certificate: readFileSync(certificatePath, 'utf8'), privateKey: readFileSync(keyPath, 'utf8') };
   }
   mkdirSync(dir, { recursive: true });
-  const pair = create();
+  const pair = await create();
   writeFileSync(keyPath, pair.privateKey, { mode: 0o600 });
   writeFileSync(certificatePath, pair.certificate);
   return pair;

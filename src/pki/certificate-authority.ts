@@ -13,11 +13,11 @@ export type CertificateAuthorityOptions = {
 const DEFAULT_CA_VALIDITY_DAYS = 3650;
 
 /** A self-signed root CA (RSA 2048, SHA-256) such as a tenant's cluster CA or front-proxy CA. */
-export function createCertificateAuthority(opts: CertificateAuthorityOptions): KeyPairPem {
+export async function createCertificateAuthority(opts: CertificateAuthorityOptions): Promise<KeyPairPem> {
   const subject = requireSubjectName(opts.commonName, opts.organizations);
   const validityDays = requirePositive(opts.validityDays ?? DEFAULT_CA_VALIDITY_DAYS, 'validityDays');
 
-  const keys = generateRsaKeyPair();
+  const keys = await generateRsaKeyPair();
   const certificate = draftCertificate(keys.publicKey, subject, validityFor(validityDays * 86_400, new Date()));
   certificate.setExtensions([
     { name: 'basicConstraints', critical: true, cA: true },

@@ -36,7 +36,7 @@ const USAGES: readonly string[] = ['server', 'client'] satisfies CertificateUsag
  * keyUsage digitalSignature+keyEncipherment, extKeyUsage serverAuth/clientAuth as asked,
  * SANs for DNS names and IP addresses. It never outlives the CA.
  */
-export function issueCertificate(ca: KeyPairPem, opts: IssueCertificateOptions): KeyPairPem {
+export async function issueCertificate(ca: KeyPairPem, opts: IssueCertificateOptions): Promise<KeyPairPem> {
   const subject = requireSubjectName(opts.commonName, opts.organizations);
   const usages = requireUsages(opts.usages);
   const dnsNames = requireDnsNames(opts.dnsNames ?? []);
@@ -51,7 +51,7 @@ export function issueCertificate(ca: KeyPairPem, opts: IssueCertificateOptions):
     throw new PkiError('ca.certificate', `expired at ${issuer.certificate.validToDate.toISOString()}`);
   }
 
-  const keys = generateRsaKeyPair();
+  const keys = await generateRsaKeyPair();
   const validity = validityFor(lifetimeSeconds, now);
   if (validity.notAfter > issuer.certificate.validToDate) validity.notAfter = issuer.certificate.validToDate;
   const certificate = draftCertificate(keys.publicKey, subject, validity);

@@ -77,14 +77,14 @@ describe('etcd over TLS with client certificates', () => {
   let tls: EtcdTlsConfig;
   let ca: { certificate: string; privateKey: string };
   beforeAll(async () => {
-    ca = createCertificateAuthority({ commonName: 'etcd-ca' });
-    const serving = issueCertificate(ca, {
+    ca = await createCertificateAuthority({ commonName: 'etcd-ca' });
+    const serving = await issueCertificate(ca, {
       commonName: 'etcd',
       dnsNames: ['localhost'],
       ipAddresses: ['127.0.0.1'],
       usages: ['server'],
     });
-    const client = issueCertificate(ca, { commonName: 'kamaji', usages: ['client'] });
+    const client = await issueCertificate(ca, { commonName: 'kamaji', usages: ['client'] });
     server = await startEtcd({
       host: LOOPBACK,
       tls: { ca: ca.certificate, serverCertificate: serving.certificate, serverKey: serving.privateKey },
@@ -117,8 +117,8 @@ describe('etcd over TLS with client certificates', () => {
   });
 
   it('is refused without a client certificate, or with one from another CA', async () => {
-    const other = createCertificateAuthority({ commonName: 'someone-else' });
-    const stranger = issueCertificate(other, { commonName: 'kamaji', usages: ['client'] });
+    const other = await createCertificateAuthority({ commonName: 'someone-else' });
+    const stranger = await issueCertificate(other, { commonName: 'kamaji', usages: ['client'] });
     const configs: EtcdTlsConfig[] = [
       { ca: tls.ca },
       { ca: tls.ca, cert: stranger.certificate, key: stranger.privateKey },
@@ -134,7 +134,7 @@ describe('etcd over TLS with client certificates', () => {
   });
 
   it('does not trust an etcd whose certificate another CA signed', async () => {
-    const other = createCertificateAuthority({ commonName: 'someone-else' });
+    const other = await createCertificateAuthority({ commonName: 'someone-else' });
     const store = new EtcdStorage({
       endpoints: [server.endpoint],
       prefix: uniquePrefix(),

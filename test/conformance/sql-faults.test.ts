@@ -517,9 +517,9 @@ for (const driver of drivers) {
       expect((error as Error).message).not.toContain('not-the-password');
     });
 
-    describe('over TLS', () => {
-      const ca = createCertificateAuthority({ commonName: `throwaway-${driver.name}-ca` });
-      const serving = issueCertificate(ca, { commonName: driver.name, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['server'] });
+    describe('over TLS', async () => {
+      const ca = await createCertificateAuthority({ commonName: `throwaway-${driver.name}-ca` });
+      const serving = await issueCertificate(ca, { commonName: driver.name, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['server'] });
       let tlsOnly: SqlDatastore;
       let dir: string;
 
@@ -558,7 +558,7 @@ for (const driver of drivers) {
       it('refuses to talk without TLS, or to a server whose certificate another CA signed', async () => {
         const url = await tlsOnly.createDatabase('tls_refused');
         await expect(driver.open(url)).rejects.toBeInstanceOf(StorageUnavailableError);
-        const other = createCertificateAuthority({ commonName: 'someone-else' });
+        const other = await createCertificateAuthority({ commonName: 'someone-else' });
         await expect(driver.open(url, { tls: { ca: other.certificate } })).rejects.toBeInstanceOf(StorageUnavailableError);
         await expect(driver.open(url, { tls: { ca: join(dir, 'missing.crt') } })).rejects.toThrow(
           /tls.ca is neither PEM text nor a readable file/,

@@ -81,9 +81,9 @@ async function closedPort(): Promise<number> {
   return freePort('127.0.0.1');
 }
 
-describe('etcd', () => {
-  const ca = createCertificateAuthority({ commonName: 'tenant-datastore-test-etcd-ca', validityDays: 2 });
-  const root = issueCertificate(ca, { commonName: 'root', usages: ['client'], validityDays: 1 });
+describe('etcd', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'tenant-datastore-test-etcd-ca', validityDays: 2 });
+  const root = await issueCertificate(ca, { commonName: 'root', usages: ['client'], validityDays: 1 });
   let server: EtcdDatastore;
   let hostPort: string;
   let connection: DataStoreConnection;
@@ -106,7 +106,7 @@ describe('etcd', () => {
   }
 
   beforeAll(async () => {
-    const serving = issueCertificate(ca, { commonName: 'etcd', ipAddresses: ['127.0.0.1'], usages: ['server', 'client'], validityDays: 1 });
+    const serving = await issueCertificate(ca, { commonName: 'etcd', ipAddresses: ['127.0.0.1'], usages: ['server', 'client'], validityDays: 1 });
     server = await startEtcd({ host: LOOPBACK, tls: { ca: ca.certificate, serverCertificate: serving.certificate, serverKey: serving.privateKey } });
     hostPort = new URL(server.endpoint).host;
     connection = await resolveDataStoreConnection(
@@ -126,7 +126,7 @@ describe('etcd', () => {
   });
 
   it('refuses a non-root certificate while authentication is off (tenants could not be kept apart)', async () => {
-    const operator = issueCertificate(ca, { commonName: 'operator', usages: ['client'], validityDays: 1 });
+    const operator = await issueCertificate(ca, { commonName: 'operator', usages: ['client'], validityDays: 1 });
     const notRoot = await adminFor('etcd', hostPort, { ca: ca.certificate, caKey: ca.privateKey, clientCertificate: operator });
     try {
       await expect(notRoot.checkConnection()).rejects.toMatchObject({ reason: 'Misconfigured' });
@@ -154,8 +154,8 @@ describe('etcd', () => {
   });
 
   it("a tenant's certificate reads and writes its own prefix only", async () => {
-    const tenantA = etcdAs(issueTenantEtcdClientCertificate(connection, 'user_a'));
-    const tenantB = etcdAs(issueTenantEtcdClientCertificate(connection, 'user_b'));
+    const tenantA = etcdAs(await issueTenantEtcdClientCertificate(connection, 'user_a'));
+    const tenantB = etcdAs(await issueTenantEtcdClientCertificate(connection, 'user_b'));
     await tenantA.put('/tenant_a/registry/namespaces/default').value('a');
     await tenantB.put('/tenant_b/registry/namespaces/default').value('b');
     expect(await tenantA.get('/tenant_a/registry/namespaces/default').string()).toBe('a');
@@ -180,7 +180,7 @@ describe('etcd', () => {
     // The other tenant is untouched.
     expect(await rootClient.get('/tenant_b/registry/namespaces/default').string()).toBe('b');
     // A certificate issued for the removed user opens nothing any more.
-    const removed = etcdAs(issueTenantEtcdClientCertificate(connection, 'user_a'));
+    const removed = etcdAs(await issueTenantEtcdClientCertificate(connection, 'user_a'));
     await expect(removed.put('/tenant_a/x').value('x')).rejects.toThrow();
   });
 
@@ -191,13 +191,13 @@ describe('etcd', () => {
   });
 
   it('reports a CA that did not sign the server certificate as TLSError', async () => {
-    const otherCa = createCertificateAuthority({ commonName: 'someone-else', validityDays: 1 });
-    const failure = await checkFailure(await adminFor('etcd', hostPort, { ca: otherCa.certificate, caKey: otherCa.privateKey, clientCertificate: issueCertificate(otherCa, { commonName: 'root', usages: ['client'], validityDays: 1 }) }));
+    const otherCa = await createCertificateAuthority({ commonName: 'someone-else', validityDays: 1 });
+    const failure = await checkFailure(await adminFor('etcd', hostPort, { ca: otherCa.certificate, caKey: otherCa.privateKey, clientCertificate: await issueCertificate(otherCa, { commonName: 'root', usages: ['client'], validityDays: 1 }) }));
     expect(failure.reason).toBe('TLSError');
   });
 
   it('reports a certificate whose user may not manage etcd as AuthenticationFailed', async () => {
-    const nobody = issueCertificate(ca, { commonName: 'nobody', usages: ['client'], validityDays: 1 });
+    const nobody = await issueCertificate(ca, { commonName: 'nobody', usages: ['client'], validityDays: 1 });
     const failure = await checkFailure(await adminFor('etcd', hostPort, { ca: ca.certificate, caKey: ca.privateKey, clientCertificate: nobody }));
     expect(failure.reason).toBe('AuthenticationFailed');
     expect(failure.message).toContain('"nobody"');
@@ -371,14 +371,14 @@ describe.each([postgres, mariadb])('$driver', (flavour) => {
   });
 
   it('reports TLS asked of a server without TLS as TLSError', async () => {
-    const ca = createCertificateAuthority({ commonName: 'sql-ca', validityDays: 1 });
+    const ca = await createCertificateAuthority({ commonName: 'sql-ca', validityDays: 1 });
     const failure = await checkFailure(await adminFor(flavour.driver, endpoint, { username: server.credentials.user, password: server.credentials.password, ca: ca.certificate }));
     expect(failure.reason).toBe('TLSError');
   });
 });
 
-describe('PostgreSQL over TLS', () => {
-  const ca = createCertificateAuthority({ commonName: 'tenant-datastore-test-pg-ca', validityDays: 2 });
+describe('PostgreSQL over TLS', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'tenant-datastore-test-pg-ca', validityDays: 2 });
   let server: Datastore<SqlCredentials>;
   let dir: string;
 
@@ -386,7 +386,7 @@ describe('PostgreSQL over TLS', () => {
     server = await startPostgres();
     // The server reads its certificate as the postgres user, when we run as root.
     dir = mkdtempSync(join(tmpdir(), 'kamaji-pg-tls-'));
-    const serving = issueCertificate(ca, { commonName: 'postgres', ipAddresses: [server.host], usages: ['server'], validityDays: 1 });
+    const serving = await issueCertificate(ca, { commonName: 'postgres', ipAddresses: [server.host], usages: ['server'], validityDays: 1 });
     writeFileSync(join(dir, 'server.crt'), serving.certificate);
     writeFileSync(join(dir, 'server.key'), serving.privateKey, { mode: 0o600 });
     if (process.getuid?.() === 0) {
@@ -439,7 +439,7 @@ describe('PostgreSQL over TLS', () => {
   });
 
   it('reports a CA that did not sign the server certificate as TLSError', async () => {
-    const otherCa = createCertificateAuthority({ commonName: 'someone-else', validityDays: 1 });
+    const otherCa = await createCertificateAuthority({ commonName: 'someone-else', validityDays: 1 });
     const failure = await checkFailure(await adminFor('PostgreSQL', `${server.host}:${server.port}`, credentials(otherCa.certificate)));
     expect(failure.reason).toBe('TLSError');
     expect(failure.message).not.toContain(server.credentials.password);

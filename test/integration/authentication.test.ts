@@ -92,8 +92,8 @@ describe('client certificates', () => {
 describe('hot reload of the authentication configuration', () => {
   it('trusts a rotated front-proxy CA as soon as the configuration changes, and no longer the old one', async () => {
     const p = testPki();
-    const rotatedCA = createCertificateAuthority({ commonName: 'front-proxy-ca-2' });
-    const rotatedProxy = issueCertificate(rotatedCA, { commonName: 'front-proxy-client', usages: ['client'] });
+    const rotatedCA = await createCertificateAuthority({ commonName: 'front-proxy-ca-2' });
+    const rotatedProxy = await issueCertificate(rotatedCA, { commonName: 'front-proxy-client', usages: ['client'] });
     const identity = { certificate: rotatedProxy, headers: { 'X-Remote-User': 'system:kube-aggregator', 'X-Remote-Group': 'system:masters' } };
     expect((await request(server, G, { identity })).status).toBe(401);
 

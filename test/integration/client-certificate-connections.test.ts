@@ -45,7 +45,7 @@ describe('a kept-alive connection across a CA rotation', () => {
   it('client CA: the connection authenticates until the CA is rotated away, and again once it is back', async () => {
     const p = testPki();
     const admin = connection(p.admin);
-    const rotated = createCertificateAuthority({ commonName: 'kubernetes-rotated' });
+    const rotated = await createCertificateAuthority({ commonName: 'kubernetes-rotated' });
     try {
       expect(await admin.get(`${G}/datastores`)).toEqual({ status: 200, reused: false });
       expect(await admin.get(`${G}/datastores`)).toEqual({ status: 200, reused: true });
@@ -62,7 +62,7 @@ describe('a kept-alive connection across a CA rotation', () => {
   it('front-proxy CA: the proxy connection is no longer believed once its CA is rotated away', async () => {
     const p = testPki();
     const proxy = connection(p.frontProxyClient, { 'X-Remote-User': 'system:kube-aggregator', 'X-Remote-Group': 'system:masters' });
-    const rotated = createCertificateAuthority({ commonName: 'front-proxy-ca-2' });
+    const rotated = await createCertificateAuthority({ commonName: 'front-proxy-ca-2' });
     try {
       expect(await proxy.get(G)).toEqual({ status: 200, reused: false });
       expect(await proxy.get(G)).toEqual({ status: 200, reused: true });

@@ -38,16 +38,16 @@ export type EtcdOptions = {
   tls?: 'client-cert' | EtcdServerTls;
 };
 
-function throwawayPki(host: string): { server: EtcdServerTls; client: { ca: string; certificate: string; privateKey: string } } {
-  const ca = createCertificateAuthority({ commonName: 'throwaway-etcd-ca', validityDays: 2 });
-  const server = issueCertificate(ca, {
+async function throwawayPki(host: string): Promise<{ server: EtcdServerTls; client: { ca: string; certificate: string; privateKey: string } }> {
+  const ca = await createCertificateAuthority({ commonName: 'throwaway-etcd-ca', validityDays: 2 });
+  const server = await issueCertificate(ca, {
     commonName: 'throwaway-etcd',
     dnsNames: ['localhost'],
     ipAddresses: [...new Set([host, LOOPBACK])],
     usages: ['server', 'client'],
     validityDays: 1,
   });
-  const client = issueCertificate(ca, { commonName: 'root', usages: ['client'], validityDays: 1 });
+  const client = await issueCertificate(ca, { commonName: 'root', usages: ['client'], validityDays: 1 });
   return {
     server: { ca: ca.certificate, serverCertificate: server.certificate, serverKey: server.privateKey },
     client: { ca: ca.certificate, ...client },
@@ -60,7 +60,7 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<EtcdDatastor
   const host = options.host ?? datastoreHost();
   const [port, peerPort, metricsPort] = [await freePort(host), await freePort(LOOPBACK), await freePort(LOOPBACK)];
   const dir = scratchDir('etcd', {});
-  const pki = options.tls === 'client-cert' ? throwawayPki(host) : undefined;
+  const pki = options.tls === 'client-cert' ? await throwawayPki(host) : undefined;
   const tls = pki?.server ?? (typeof options.tls === 'object' ? options.tls : undefined);
   const endpoint = `${tls ? 'https' : 'http'}://${host}:${port}`;
   const peer = `http://${LOOPBACK}:${peerPort}`;

@@ -8,11 +8,11 @@ import { requireTenantUsername } from './identifiers.ts';
 /** Kamaji's lifetime for these certificates; never beyond the CA's own. */
 const DEFAULT_VALIDITY_DAYS = 3650;
 
-export function issueTenantEtcdClientCertificate(
+export async function issueTenantEtcdClientCertificate(
   connection: DataStoreConnection,
   username: string,
   options: { validityDays?: number } = {},
-): KeyPairPem {
+): Promise<KeyPairPem> {
   const tls = connection.tls;
   if (connection.driver !== 'etcd' || !tls?.certificateAuthorityKey) {
     throw new DataStoreCheckError(

@@ -42,7 +42,7 @@ export function createKubeconfigSubresource(deps: SubresourceDeps): SubresourceH
       const userName = request.user.username;
       let client;
       try {
-        client = issueCertificate(ca, { commonName: userName, organizations: [CLUSTER_ADMINS_GROUP], usages: ['client'], validitySeconds: lifetime });
+        client = await issueCertificate(ca, { commonName: userName, organizations: [CLUSTER_ADMINS_GROUP], usages: ['client'], validitySeconds: lifetime });
       } catch (error) {
         // The user name is the request's; anything else wrong (an expired CA) is ours.
         if (error instanceof PkiError && error.field === 'commonName') {

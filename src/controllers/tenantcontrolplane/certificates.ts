@@ -78,8 +78,8 @@ export function caSpec(): GeneratedSecretSpec {
     inputs: { commonName: 'kubernetes' },
     keys: ['ca.crt', 'ca.key', 'tls.crt', 'tls.key'],
     certificatesIn: (data) => pem(data, 'ca.crt'),
-    generate: () => {
-      const ca = createCertificateAuthority({ commonName: 'kubernetes' });
+    generate: async () => {
+      const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
       return { 'ca.crt': ca.certificate, 'ca.key': ca.privateKey, 'tls.crt': ca.certificate, 'tls.key': ca.privateKey };
     },
   };
@@ -93,8 +93,8 @@ export function frontProxyCASpec(): GeneratedSecretSpec {
     inputs: { commonName: 'front-proxy-ca' },
     keys: ['front-proxy-ca.crt', 'front-proxy-ca.key'],
     certificatesIn: (data) => pem(data, 'front-proxy-ca.crt'),
-    generate: () => {
-      const ca = createCertificateAuthority({ commonName: 'front-proxy-ca' });
+    generate: async () => {
+      const ca = await createCertificateAuthority({ commonName: 'front-proxy-ca' });
       return { 'front-proxy-ca.crt': ca.certificate, 'front-proxy-ca.key': ca.privateKey };
     },
   };
@@ -108,8 +108,8 @@ export function serviceAccountSpec(): GeneratedSecretSpec {
     inputs: { algorithm: 'RSA-2048' },
     keys: ['sa.pub', 'sa.key'],
     certificatesIn: () => [],
-    generate: () => {
-      const keys = createServiceAccountKeyPair();
+    generate: async () => {
+      const keys = await createServiceAccountKeyPair();
       return { 'sa.pub': keys.publicKey, 'sa.key': keys.privateKey };
     },
   };
@@ -133,8 +133,8 @@ function leafSpec(
     keys: [certKey, keyKey],
     issuer: ca.certificate,
     certificatesIn: (data) => pem(data, certKey),
-    generate: () => {
-      const issued = issueCertificate(ca, subject);
+    generate: async () => {
+      const issued = await issueCertificate(ca, subject);
       return { [certKey]: issued.certificate, [keyKey]: issued.privateKey };
     },
   };

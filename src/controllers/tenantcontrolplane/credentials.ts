@@ -43,17 +43,23 @@ export async function reconcileCredentials(ctx: PassContext, endpoint: Endpoint,
     return { secret, status: secretStatus(secret, previousStatus) };
   };
 
-  const ca = await ensure(caSpec(), previous.certificates?.ca);
+  // Each tier needs only the CAs of the one before, so a tier's keys are generated side by side
+  // (in libuv's thread pool, four threads by default).
+  const [ca, frontProxyCA, sa] = await Promise.all([
+    ensure(caSpec(), previous.certificates?.ca),
+    ensure(frontProxyCASpec(), previous.certificates?.frontProxyCA),
+    ensure(serviceAccountSpec(), previous.certificates?.sa),
+  ]);
   const caPair = keyPair(ca.secret.data, 'ca.crt', 'ca.key');
-  const frontProxyCA = await ensure(frontProxyCASpec(), previous.certificates?.frontProxyCA);
   const frontProxyPair = keyPair(frontProxyCA.secret.data, 'front-proxy-ca.crt', 'front-proxy-ca.key');
-  const sa = await ensure(serviceAccountSpec(), previous.certificates?.sa);
-  const apiServer = await ensure(apiServerCertificateSpec(tcp, caPair, endpoint, clusterIP), previous.certificates?.apiServer);
-  const kubeletClient = await ensure(apiServerKubeletClientSpec(caPair), previous.certificates?.apiServerKubeletClient);
-  const frontProxyClient = await ensure(frontProxyClientSpec(frontProxyPair), previous.certificates?.frontProxyClient);
-  const admin = await ensure(adminKubeconfigSpec(tcp, caPair, endpoint), previous.kubeconfig?.admin, false);
-  const controllerManager = await ensure(controllerManagerKubeconfigSpec(tcp, caPair), previous.kubeconfig?.controllerManager);
-  const scheduler = await ensure(schedulerKubeconfigSpec(tcp, caPair), previous.kubeconfig?.scheduler);
+  const [apiServer, kubeletClient, frontProxyClient, admin, controllerManager, scheduler] = await Promise.all([
+    ensure(apiServerCertificateSpec(tcp, caPair, endpoint, clusterIP), previous.certificates?.apiServer),
+    ensure(apiServerKubeletClientSpec(caPair), previous.certificates?.apiServerKubeletClient),
+    ensure(frontProxyClientSpec(frontProxyPair), previous.certificates?.frontProxyClient),
+    ensure(adminKubeconfigSpec(tcp, caPair, endpoint), previous.kubeconfig?.admin, false),
+    ensure(controllerManagerKubeconfigSpec(tcp, caPair), previous.kubeconfig?.controllerManager),
+    ensure(schedulerKubeconfigSpec(tcp, caPair), previous.kubeconfig?.scheduler),
+  ]);
 
   ctx.status.certificates = {
     ca: ca.status,

@@ -140,9 +140,9 @@ async function ensureDatastoreCertificate(ctx: PassContext, identity: TenantIden
       keys: ['ca.crt', 'server.crt', 'server.key'],
       issuer: ca,
       certificatesIn: (data) => [data['server.crt'] ?? ''],
-      generate: () => {
+      generate: async () => {
         try {
-          const issued = issueTenantEtcdClientCertificate(connection, identity.username);
+          const issued = await issueTenantEtcdClientCertificate(connection, identity.username);
           return { 'ca.crt': ca, 'server.crt': issued.certificate, 'server.key': issued.privateKey };
         } catch (error) {
           if (error instanceof DataStoreCheckError) throw new StepError('DataStoreCertificateAuthorityMissing', error.message);
@@ -162,7 +162,7 @@ async function ensureDatastoreCertificate(ctx: PassContext, identity: TenantIden
     inputs: { content: checksum(data) },
     keys: Object.keys(data),
     certificatesIn: () => [],
-    generate: () => data,
+    generate: async () => data,
   });
 }
 

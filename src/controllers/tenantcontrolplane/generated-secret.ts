@@ -29,7 +29,8 @@ export interface GeneratedSecretSpec {
    * how a user brings their own CA or service-account keys.
    */
   adoptable?: boolean;
-  generate(): Record<string, string>;
+  /** Asynchronous: key generation runs off the event loop (see pki/keys.ts). */
+  generate(): Promise<Record<string, string>>;
 }
 
 export type RegenerationReason = 'missing' | 'inputs changed' | 'rotation requested' | 'expiring' | 'issuer changed' | 'invalid';
@@ -107,7 +108,7 @@ export async function ensureGeneratedSecret(
     spec,
   );
   const ownedByUs = existing?.metadata?.ownerReferences?.some((ref) => ref.uid === tcp.metadata.uid) ?? false;
-  const data = reason ? spec.generate() : existingData;
+  const data = reason ? await spec.generate() : existingData;
   const annotations = { [ANNOTATION_CHECKSUM]: checksum(spec.inputs) };
   const desired = buildSecret(tcp, name, spec.component, data, annotations, spec.type);
   let written = true;

@@ -17,8 +17,8 @@ export function kubeconfigClientCertificates(kubeconfigYaml: string): string[] {
 type KubeconfigUser = { commonName: string; organizations?: string[] };
 
 /** Kubeconfigs for one user, one per server URL, sharing one client certificate (one RSA key). */
-function clientKubeconfigs(tcp: TenantControlPlane, ca: KeyPairPem, servers: string[], user: KubeconfigUser): string[] {
-  const issued = issueCertificate(ca, { ...user, usages: ['client'] });
+async function clientKubeconfigs(tcp: TenantControlPlane, ca: KeyPairPem, servers: string[], user: KubeconfigUser): Promise<string[]> {
+  const issued = await issueCertificate(ca, { ...user, usages: ['client'] });
   return servers.map(
     (server) =>
       buildKubeconfig({
@@ -32,8 +32,8 @@ function clientKubeconfigs(tcp: TenantControlPlane, ca: KeyPairPem, servers: str
   );
 }
 
-function clientKubeconfig(tcp: TenantControlPlane, ca: KeyPairPem, server: string, user: KubeconfigUser): string {
-  return clientKubeconfigs(tcp, ca, [server], user)[0] ?? '';
+async function clientKubeconfig(tcp: TenantControlPlane, ca: KeyPairPem, server: string, user: KubeconfigUser): Promise<string> {
+  return (await clientKubeconfigs(tcp, ca, [server], user))[0] ?? '';
 }
 
 function kubeconfigSpec(
@@ -42,7 +42,7 @@ function kubeconfigSpec(
   ca: KeyPairPem,
   inputs: object,
   keys: string[],
-  generate: () => Record<string, string>,
+  generate: GeneratedSecretSpec['generate'],
 ): GeneratedSecretSpec {
   return {
     purpose,
@@ -74,9 +74,11 @@ export function adminKubeconfigSpec(tcp: TenantControlPlane, ca: KeyPairPem, end
   const admin = { commonName: 'kubernetes-admin', organizations: [CLUSTER_ADMINS_GROUP] };
   const superAdmin = { commonName: 'kubernetes-super-admin', organizations: ['system:masters'] };
   // The *.svc kubeconfigs are the same users at the Service's address: same certificates, as Kamaji's.
-  return kubeconfigSpec('adminKubeconfig', 'admin-kubeconfig', ca, { server, svcServer }, ADMIN_KUBECONFIG_KEYS, () => {
-    const [adminConf = '', adminSvc = ''] = clientKubeconfigs(tcp, ca, [server, svcServer], admin);
-    const [superAdminConf = '', superAdminSvc = ''] = clientKubeconfigs(tcp, ca, [server, svcServer], superAdmin);
+  return kubeconfigSpec('adminKubeconfig', 'admin-kubeconfig', ca, { server, svcServer }, ADMIN_KUBECONFIG_KEYS, async () => {
+    const [[adminConf = '', adminSvc = ''], [superAdminConf = '', superAdminSvc = '']] = await Promise.all([
+      clientKubeconfigs(tcp, ca, [server, svcServer], admin),
+      clientKubeconfigs(tcp, ca, [server, svcServer], superAdmin),
+    ]);
     return { 'admin.conf': adminConf, 'super-admin.conf': superAdminConf, 'admin.svc': adminSvc, 'super-admin.svc': superAdminSvc };
   });
 }
@@ -88,15 +90,15 @@ function localServerUrl(tcp: TenantControlPlane): string {
 
 export function controllerManagerKubeconfigSpec(tcp: TenantControlPlane, ca: KeyPairPem): GeneratedSecretSpec {
   const server = localServerUrl(tcp);
-  return kubeconfigSpec('controllerManagerKubeconfig', 'controller-manager-kubeconfig', ca, { server }, ['controller-manager.conf'], () => ({
-    'controller-manager.conf': clientKubeconfig(tcp, ca, server, { commonName: 'system:kube-controller-manager' }),
+  return kubeconfigSpec('controllerManagerKubeconfig', 'controller-manager-kubeconfig', ca, { server }, ['controller-manager.conf'], async () => ({
+    'controller-manager.conf': await clientKubeconfig(tcp, ca, server, { commonName: 'system:kube-controller-manager' }),
   }));
 }
 
 export function schedulerKubeconfigSpec(tcp: TenantControlPlane, ca: KeyPairPem): GeneratedSecretSpec {
   const server = localServerUrl(tcp);
-  return kubeconfigSpec('schedulerKubeconfig', 'scheduler-kubeconfig', ca, { server }, ['scheduler.conf'], () => ({
-    'scheduler.conf': clientKubeconfig(tcp, ca, server, { commonName: 'system:kube-scheduler' }),
+  return kubeconfigSpec('schedulerKubeconfig', 'scheduler-kubeconfig', ca, { server }, ['scheduler.conf'], async () => ({
+    'scheduler.conf': await clientKubeconfig(tcp, ca, server, { commonName: 'system:kube-scheduler' }),
   }));
 }
 
@@ -113,7 +115,7 @@ export function konnectivityKubeconfigSpec(
     ca,
     { server, certificate: checksum(konnectivityCertificate.certificate) },
     ['konnectivity-server.conf'],
-    () => ({
+    async () => ({
       'konnectivity-server.conf': buildKubeconfig({
         clusterName: tcp.metadata.name ?? 'kubernetes',
         server,

@@ -37,26 +37,29 @@ export interface Pki {
   stranger: KeyPairPem;
 }
 
-let pki: Pki | undefined;
-
-/** Certificates are slow to make (RSA keys): one set per test file. */
-export function testPki(): Pki {
-  if (pki) return pki;
-  const servingCA = createCertificateAuthority({ commonName: 'tenancy-apiserver-ca' });
-  const frontProxyCA = createCertificateAuthority({ commonName: 'front-proxy-ca' });
-  const clientCA = createCertificateAuthority({ commonName: 'kubernetes' });
+async function createTestPki(): Promise<Pki> {
+  const [servingCA, frontProxyCA, clientCA, strangerCA] = await Promise.all([
+    createCertificateAuthority({ commonName: 'tenancy-apiserver-ca' }),
+    createCertificateAuthority({ commonName: 'front-proxy-ca' }),
+    createCertificateAuthority({ commonName: 'kubernetes' }),
+    createCertificateAuthority({ commonName: 'nobody' }),
+  ]);
   const client = (ca: KeyPairPem, commonName: string, organizations: string[] = []) =>
     issueCertificate(ca, { commonName, organizations, usages: ['client'] });
-  pki = {
-    servingCA,
-    frontProxyCA,
-    clientCA,
-    frontProxyClient: client(frontProxyCA, 'front-proxy-client'),
-    frontProxyWrongName: client(frontProxyCA, 'not-the-proxy'),
-    admin: client(clientCA, 'admin', ['system:masters']),
-    alice: client(clientCA, 'alice', ['team-a']),
-    stranger: client(createCertificateAuthority({ commonName: 'nobody' }), 'stranger', ['system:masters']),
-  };
+  const [frontProxyClient, frontProxyWrongName, admin, alice, stranger] = await Promise.all([
+    client(frontProxyCA, 'front-proxy-client'),
+    client(frontProxyCA, 'not-the-proxy'),
+    client(clientCA, 'admin', ['system:masters']),
+    client(clientCA, 'alice', ['team-a']),
+    client(strangerCA, 'stranger', ['system:masters']),
+  ]);
+  return { servingCA, frontProxyCA, clientCA, frontProxyClient, frontProxyWrongName, admin, alice, stranger };
+}
+
+/** Certificates are slow to make (RSA keys): one set per test file, made as it loads. */
+const pki = await createTestPki();
+
+export function testPki(): Pki {
   return pki;
 }
 
@@ -126,7 +129,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger,
     metrics,
   });
-  const serving = issueCertificate(p.servingCA, {
+  const serving = await issueCertificate(p.servingCA, {
     commonName: SERVICE_DNS_NAME,
     dnsNames: [SERVICE_DNS_NAME, 'localhost'],
     ipAddresses: ['127.0.0.1'],

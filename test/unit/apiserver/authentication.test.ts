@@ -16,15 +16,15 @@ let alice: X509Certificate;
 let serverOnly: X509Certificate;
 let config: AuthenticationConfig;
 
-beforeAll(() => {
-  frontProxyCA = createCertificateAuthority({ commonName: 'front-proxy-ca' });
-  clientCA = createCertificateAuthority({ commonName: 'kubernetes' });
-  const cert = (ca: KeyPairPem, commonName: string, organizations: string[] = [], usages: ('client' | 'server')[] = ['client']) =>
-    new X509Certificate(issueCertificate(ca, { commonName, organizations, usages }).certificate);
-  proxyClient = cert(frontProxyCA, 'front-proxy-client');
-  otherProxy = cert(frontProxyCA, 'somebody-else');
-  alice = cert(clientCA, 'alice', ['team-a', 'team-b']);
-  serverOnly = cert(clientCA, 'server', [], ['server']);
+beforeAll(async () => {
+  frontProxyCA = await createCertificateAuthority({ commonName: 'front-proxy-ca' });
+  clientCA = await createCertificateAuthority({ commonName: 'kubernetes' });
+  const cert = async (ca: KeyPairPem, commonName: string, organizations: string[] = [], usages: ('client' | 'server')[] = ['client']) =>
+    new X509Certificate((await issueCertificate(ca, { commonName, organizations, usages })).certificate);
+  proxyClient = await cert(frontProxyCA, 'front-proxy-client');
+  otherProxy = await cert(frontProxyCA, 'somebody-else');
+  alice = await cert(clientCA, 'alice', ['team-a', 'team-b']);
+  serverOnly = await cert(clientCA, 'server', [], ['server']);
   config = parseAuthenticationConfigMap({
     'client-ca-file': clientCA.certificate,
     'requestheader-client-ca-file': frontProxyCA.certificate,
@@ -67,9 +67,9 @@ describe('verifyClientCertificate', () => {
       'x509: certificate has expired or is not yet valid',
     );
   });
-  it('trusts only the given CAs, never a root the client presents along with its certificate', () => {
-    const root = createCertificateAuthority({ commonName: 'root' });
-    const leaf = new X509Certificate(issueCertificate(root, { commonName: 'x', usages: ['client'] }).certificate);
+  it('trusts only the given CAs, never a root the client presents along with its certificate', async () => {
+    const root = await createCertificateAuthority({ commonName: 'root' });
+    const leaf = new X509Certificate((await issueCertificate(root, { commonName: 'x', usages: ['client'] })).certificate);
     expect(verifyClientCertificate([leaf], [new X509Certificate(root.certificate)])).toBeUndefined();
     expect(verifyClientCertificate([leaf, new X509Certificate(root.certificate)], config.clientCertificateAuthorities)).toBe(
       'x509: certificate signed by unknown authority',
@@ -135,7 +135,7 @@ describe('authentication chain', () => {
       user: { username: 'system:anonymous', groups: ['system:unauthenticated'] },
     });
     const stranger = new X509Certificate(
-      issueCertificate(createCertificateAuthority({ commonName: 'evil' }), { commonName: 'x', usages: ['client'] }).certificate,
+      (await issueCertificate(await createCertificateAuthority({ commonName: 'evil' }), { commonName: 'x', usages: ['client'] })).certificate,
     );
     expect(await authenticate(chain(), { certificates: [stranger], headers: {} })).toEqual({
       errors: ['x509: certificate signed by unknown authority', 'x509: certificate signed by unknown authority'],

@@ -25,14 +25,14 @@ const configWith = (client: KeyPairPem, allowedNames = ['front-proxy-client']): 
     'requestheader-extra-headers-prefix': '["X-Remote-Extra-"]',
   });
 
-beforeAll(() => {
-  frontProxyCA = createCertificateAuthority({ commonName: 'front-proxy-ca' });
-  clientCA = createCertificateAuthority({ commonName: 'kubernetes' });
-  rotatedClientCA = createCertificateAuthority({ commonName: 'kubernetes-rotated' });
-  const cert = (ca: KeyPairPem, commonName: string, organizations: string[] = []) =>
-    new X509Certificate(issueCertificate(ca, { commonName, organizations, usages: ['client'] }).certificate);
-  proxyClient = cert(frontProxyCA, 'front-proxy-client');
-  alice = cert(clientCA, 'alice', ['team-a']);
+beforeAll(async () => {
+  frontProxyCA = await createCertificateAuthority({ commonName: 'front-proxy-ca' });
+  clientCA = await createCertificateAuthority({ commonName: 'kubernetes' });
+  rotatedClientCA = await createCertificateAuthority({ commonName: 'kubernetes-rotated' });
+  const cert = async (ca: KeyPairPem, commonName: string, organizations: string[] = []) =>
+    new X509Certificate((await issueCertificate(ca, { commonName, organizations, usages: ['client'] })).certificate);
+  proxyClient = await cert(frontProxyCA, 'front-proxy-client');
+  alice = await cert(clientCA, 'alice', ['team-a']);
 });
 
 /** The real verification, counted. */

@@ -4,8 +4,8 @@ import { caCertificateHash, createCertificateAuthority } from '../../../src/pki/
 import { withFiles } from './openssl.ts';
 
 describe('caCertificateHash', () => {
-  test('equals the pin kubeadm documents: sha256 of the DER SubjectPublicKeyInfo', () => {
-    const ca = createCertificateAuthority({ commonName: 'kubernetes' });
+  test('equals the pin kubeadm documents: sha256 of the DER SubjectPublicKeyInfo', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
     const expected = withFiles({ 'ca.pem': ca.certificate }, (path) =>
       execFileSync(
         'bash',
@@ -17,9 +17,9 @@ describe('caCertificateHash', () => {
     expect(caCertificateHash(ca.certificate)).toBe(`sha256:${expected}`);
   });
 
-  test('differs between CAs and stays the same for one CA', () => {
-    const a = createCertificateAuthority({ commonName: 'kubernetes' });
-    const b = createCertificateAuthority({ commonName: 'kubernetes' });
+  test('differs between CAs and stays the same for one CA', async () => {
+    const a = await createCertificateAuthority({ commonName: 'kubernetes' });
+    const b = await createCertificateAuthority({ commonName: 'kubernetes' });
     expect(caCertificateHash(a.certificate)).toBe(caCertificateHash(a.certificate));
     expect(caCertificateHash(a.certificate)).not.toBe(caCertificateHash(b.certificate));
   });

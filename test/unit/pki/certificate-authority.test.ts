@@ -4,8 +4,8 @@ import { openssl, withFiles } from './openssl.ts';
 
 const DAY_MS = 86_400_000;
 
-describe('createCertificateAuthority', () => {
-  const ca = createCertificateAuthority({ commonName: 'kubernetes', organizations: ['kamaji'] });
+describe('createCertificateAuthority', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'kubernetes', organizations: ['kamaji'] });
 
   test('is a self-signed RSA 2048 CA that openssl accepts as its own trust anchor', () => {
     withFiles({ 'ca.pem': ca.certificate }, (path) => {
@@ -29,15 +29,15 @@ describe('createCertificateAuthority', () => {
     expect(days).toBeLessThanOrEqual(3650);
   });
 
-  test('honours validityDays', () => {
-    const shortCa = createCertificateAuthority({ commonName: 'front-proxy-ca', validityDays: 30 });
+  test('honours validityDays', async () => {
+    const shortCa = await createCertificateAuthority({ commonName: 'front-proxy-ca', validityDays: 30 });
     const days = (parseCertificate(shortCa.certificate).notAfter.getTime() - Date.now()) / DAY_MS;
     expect(days).toBeGreaterThan(29);
     expect(days).toBeLessThanOrEqual(30);
   });
 
-  test('gives every CA its own key and serial', () => {
-    const other = createCertificateAuthority({ commonName: 'kubernetes' });
+  test('gives every CA its own key and serial', async () => {
+    const other = await createCertificateAuthority({ commonName: 'kubernetes' });
     expect(other.privateKey).not.toBe(ca.privateKey);
     const serial = (pem: string) => withFiles({ 'c.pem': pem }, (path) => openssl(['x509', '-in', path('c.pem'), '-noout', '-serial']));
     expect(serial(other.certificate)).not.toBe(serial(ca.certificate));
@@ -48,8 +48,8 @@ describe('createCertificateAuthority', () => {
     [{ commonName: 'ca', organizations: [''] }, 'organizations[0]'],
     [{ commonName: 'ca', validityDays: 0 }, 'validityDays'],
     [{ commonName: 'ca', validityDays: Number.NaN }, 'validityDays'],
-  ])('rejects %j naming the field', (opts, field) => {
-    expect(() => createCertificateAuthority(opts)).toThrow(expect.objectContaining({ name: 'PkiError', field }));
-    expect(() => createCertificateAuthority(opts)).toThrow(PkiError);
+  ])('rejects %j naming the field', async (opts, field) => {
+    await expect(createCertificateAuthority(opts)).rejects.toThrow(expect.objectContaining({ name: 'PkiError', field }));
+    await expect(createCertificateAuthority(opts)).rejects.toThrow(PkiError);
   });
 });

@@ -2,10 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { createCertificateAuthority, isSignedBy, issueCertificate, matchesPrivateKey } from '../../../src/pki/index.ts';
 import { openssl, withFiles } from './openssl.ts';
 
-describe('isSignedBy / matchesPrivateKey', () => {
-  const ca = createCertificateAuthority({ commonName: 'kubernetes' });
-  const sameNameCa = createCertificateAuthority({ commonName: 'kubernetes' });
-  const leaf = issueCertificate(ca, { commonName: 'kube-apiserver', dnsNames: ['localhost'], usages: ['server'] });
+describe('isSignedBy / matchesPrivateKey', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
+  const sameNameCa = await createCertificateAuthority({ commonName: 'kubernetes' });
+  const leaf = await issueCertificate(ca, { commonName: 'kube-apiserver', dnsNames: ['localhost'], usages: ['server'] });
 
   test('isSignedBy tells the issuing CA from another CA, even one with the same name', () => {
     expect(isSignedBy(leaf.certificate, ca.certificate)).toBe(true);

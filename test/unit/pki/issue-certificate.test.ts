@@ -28,18 +28,19 @@ function rawName(pem: string, which: 'issuer' | 'subject'): string {
   return forge.asn1.toDer((tbs.value as forge.asn1.Asn1[])[which === 'issuer' ? 3 : 5]!).toHex();
 }
 
-describe('issueCertificate', () => {
-  const ca = createCertificateAuthority({ commonName: 'kubernetes' });
-  const server = issueCertificate(ca, {
-    commonName: 'kube-apiserver',
-    dnsNames: ['localhost', 'tenant-00', 'tenant-00.default.svc', 'tenant-00.default.svc.cluster.local'],
-    ipAddresses: ['127.0.0.1', '10.96.0.1', 'fd00:10:96::1'],
-    usages: ['server'],
-  });
+const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
+const server = await issueCertificate(ca, {
+  commonName: 'kube-apiserver',
+  dnsNames: ['localhost', 'tenant-00', 'tenant-00.default.svc', 'tenant-00.default.svc.cluster.local'],
+  ipAddresses: ['127.0.0.1', '10.96.0.1', 'fd00:10:96::1'],
+  usages: ['server'],
+});
 
-  test('issues a leaf that `openssl verify` accepts against the CA, for the purpose asked', () => {
+describe('issueCertificate', () => {
+
+  test('issues a leaf that `openssl verify` accepts against the CA, for the purpose asked', async () => {
     expect(opensslVerify(ca.certificate, server.certificate, 'sslserver')).toMatchObject({ ok: true });
-    const other = createCertificateAuthority({ commonName: 'kubernetes' });
+    const other = await createCertificateAuthority({ commonName: 'kubernetes' });
     const foreign = opensslVerify(other.certificate, server.certificate);
     expect(foreign.ok).toBe(false);
     expect(foreign.output).toContain('unable to get local issuer certificate');
@@ -66,8 +67,8 @@ describe('issueCertificate', () => {
     expect(opensslText(server.certificate)).toMatch(/Subject Key Identifier: \n\s+[0-9A-F:]+/);
   });
 
-  test('a client certificate gets clientAuth only and its organizations as groups', () => {
-    const admin = issueCertificate(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] });
+  test('a client certificate gets clientAuth only and its organizations as groups', async () => {
+    const admin = await issueCertificate(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] });
     expect(opensslVerify(ca.certificate, admin.certificate, 'sslclient')).toMatchObject({ ok: true });
     const serverPurpose = opensslVerify(ca.certificate, admin.certificate, 'sslserver');
     expect(serverPurpose.ok).toBe(false);
@@ -78,8 +79,8 @@ describe('issueCertificate', () => {
     expect(text).toContain('Subject: O = system:masters, CN = kubernetes-admin');
   });
 
-  test('both usages give both EKUs', () => {
-    const both = issueCertificate(ca, { commonName: 'konnectivity', usages: ['server', 'client'], dnsNames: ['localhost'] });
+  test('both usages give both EKUs', async () => {
+    const both = await issueCertificate(ca, { commonName: 'konnectivity', usages: ['server', 'client'], dnsNames: ['localhost'] });
     expect(opensslText(both.certificate)).toMatch(
       /Extended Key Usage: \n\s+TLS Web Server Authentication, TLS Web Client Authentication\n/,
     );
@@ -91,36 +92,36 @@ describe('issueCertificate', () => {
     expect(server.privateKey).not.toBe(ca.privateKey);
   });
 
-  test('defaults to 365 days; validityDays and validitySeconds (which wins) change it', () => {
+  test('defaults to 365 days; validityDays and validitySeconds (which wins) change it', async () => {
     const lifetimeMs = (leaf: KeyPairPem) => parseCertificate(leaf.certificate).notAfter.getTime() - Date.now();
-    const defaulted = lifetimeMs(issueCertificate(ca, { commonName: 'a', usages: ['client'] }));
+    const defaulted = lifetimeMs(await issueCertificate(ca, { commonName: 'a', usages: ['client'] }));
     expect(defaulted / DAY_MS).toBeGreaterThan(364);
     expect(defaulted / DAY_MS).toBeLessThanOrEqual(365);
-    const tenDays = lifetimeMs(issueCertificate(ca, { commonName: 'a', usages: ['client'], validityDays: 10 }));
+    const tenDays = lifetimeMs(await issueCertificate(ca, { commonName: 'a', usages: ['client'], validityDays: 10 }));
     expect(tenDays / DAY_MS).toBeGreaterThan(9);
     expect(tenDays / DAY_MS).toBeLessThanOrEqual(10);
     const tenMinutes = lifetimeMs(
-      issueCertificate(ca, { commonName: 'a', usages: ['client'], validityDays: 10, validitySeconds: 600 }),
+      await issueCertificate(ca, { commonName: 'a', usages: ['client'], validityDays: 10, validitySeconds: 600 }),
     );
     expect(tenMinutes).toBeGreaterThan(0);
     expect(tenMinutes).toBeLessThanOrEqual(600_000);
-    const info = parseCertificate(issueCertificate(ca, { commonName: 'a', usages: ['client'] }).certificate);
+    const info = parseCertificate((await issueCertificate(ca, { commonName: 'a', usages: ['client'] })).certificate);
     expect(info.notBefore.getTime()).toBeLessThan(Date.now() - 60_000);
   });
 
-  test('never outlives its CA', () => {
-    const shortCa = createCertificateAuthority({ commonName: 'short', validityDays: 2 });
-    const leaf = issueCertificate(shortCa, { commonName: 'a', usages: ['client'], validityDays: 365 });
+  test('never outlives its CA', async () => {
+    const shortCa = await createCertificateAuthority({ commonName: 'short', validityDays: 2 });
+    const leaf = await issueCertificate(shortCa, { commonName: 'a', usages: ['client'], validityDays: 365 });
     expect(parseCertificate(leaf.certificate).notAfter).toEqual(parseCertificate(shortCa.certificate).notAfter);
   });
 
-  test('refuses to issue from an expired CA', () => {
-    expect(() => issueCertificate(expiredOpensslCa(), { commonName: 'a', usages: ['client'] })).toThrow(
+  test('refuses to issue from an expired CA', async () => {
+    await expect(issueCertificate(expiredOpensslCa(), { commonName: 'a', usages: ['client'] })).rejects.toThrow(
       expect.objectContaining({ field: 'ca.certificate', message: 'ca.certificate: expired at 2020-01-02T00:00:00.000Z' }),
     );
   });
 
-  test('copies the CA subject byte for byte as issuer, also from a CA made by openssl', () => {
+  test('copies the CA subject byte for byte as issuer, also from a CA made by openssl', async () => {
     expect(rawName(server.certificate, 'issuer')).toBe(rawName(ca.certificate, 'subject'));
     // Multi-valued RDN and PrintableString/UTF8String mix: names node-forge cannot re-encode itself.
     const opensslCa = withFiles({}, (path) => {
@@ -130,13 +131,13 @@ describe('issueCertificate', () => {
       ]);
       return { certificate: openssl(['x509', '-in', path('ca.pem')]), privateKey: openssl(['pkey', '-in', path('ca.key')]) };
     });
-    const etcdClient = issueCertificate(opensslCa, { commonName: 'tenant-00', organizations: ['system:masters'], usages: ['client'] });
+    const etcdClient = await issueCertificate(opensslCa, { commonName: 'tenant-00', organizations: ['system:masters'], usages: ['client'] });
     expect(rawName(etcdClient.certificate, 'issuer')).toBe(rawName(opensslCa.certificate, 'subject'));
     expect(opensslVerify(opensslCa.certificate, etcdClient.certificate, 'sslclient')).toMatchObject({ ok: true });
   });
 
-  test('deduplicates SANs, also differently spelled IPv6 addresses', () => {
-    const leaf = issueCertificate(ca, {
+  test('deduplicates SANs, also differently spelled IPv6 addresses', async () => {
+    const leaf = await issueCertificate(ca, {
       commonName: 'a',
       usages: ['server'],
       dnsNames: ['localhost', 'localhost'],
@@ -156,24 +157,24 @@ describe('issueCertificate', () => {
     [{ commonName: 'a', usages: ['server'], ipAddresses: ['example.com'] }, 'ipAddresses[0]'],
     [{ commonName: 'a', usages: ['server'], validityDays: -1 }, 'validityDays'],
     [{ commonName: 'a', usages: ['server'], validitySeconds: 0 }, 'validitySeconds'],
-  ])('rejects %j naming the field', (opts, field) => {
-    expect(() => issueCertificate(ca, opts as never)).toThrow(expect.objectContaining({ name: 'PkiError', field }));
+  ])('rejects %j naming the field', async (opts, field) => {
+    await expect(issueCertificate(ca, opts as never)).rejects.toThrow(expect.objectContaining({ name: 'PkiError', field }));
   });
 
-  test('rejects a CA that is not one, a key that is not the CA key, and garbage', () => {
+  test('rejects a CA that is not one, a key that is not the CA key, and garbage', async () => {
     const reject = (issuer: KeyPairPem, field: string, message: RegExp) =>
-      expect(() => issueCertificate(issuer, { commonName: 'a', usages: ['client'] })).toThrow(
+      expect(issueCertificate(issuer, { commonName: 'a', usages: ['client'] })).rejects.toThrow(
         expect.objectContaining({ field, message: expect.stringMatching(message) }),
       );
-    reject(server, 'ca.certificate', /not a CA certificate/);
-    reject({ certificate: ca.certificate, privateKey: server.privateKey }, 'ca.privateKey', /does not belong/);
-    reject({ certificate: 'not a pem', privateKey: ca.privateKey }, 'ca.certificate', /not a PEM-encoded X.509 certificate/);
-    reject({ certificate: ca.certificate, privateKey: 'nope' }, 'ca.privateKey', /not an unencrypted PEM-encoded private key/);
+    await reject(server, 'ca.certificate', /not a CA certificate/);
+    await reject({ certificate: ca.certificate, privateKey: server.privateKey }, 'ca.privateKey', /does not belong/);
+    await reject({ certificate: 'not a pem', privateKey: ca.privateKey }, 'ca.certificate', /not a PEM-encoded X.509 certificate/);
+    await reject({ certificate: ca.certificate, privateKey: 'nope' }, 'ca.privateKey', /not an unencrypted PEM-encoded private key/);
   });
 
-  test('error messages never carry key material', () => {
+  test('error messages never carry key material', async () => {
     try {
-      issueCertificate({ certificate: ca.certificate, privateKey: server.privateKey }, { commonName: 'a', usages: ['client'] });
+      await issueCertificate({ certificate: ca.certificate, privateKey: server.privateKey }, { commonName: 'a', usages: ['client'] });
       expect.unreachable();
     } catch (error) {
       expect(String(error)).not.toContain('PRIVATE KEY');

@@ -20,9 +20,9 @@ const execFileAsync = promisify(execFile);
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
-describe('buildKubeconfig', () => {
-  const ca = createCertificateAuthority({ commonName: 'kubernetes' });
-  const admin = issueCertificate(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] });
+describe('buildKubeconfig', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
+  const admin = await issueCertificate(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] });
   const options: KubeconfigOptions = {
     clusterName: 'tenant-00',
     server: 'https://10.0.0.100:6443',
@@ -104,8 +104,8 @@ describe('buildKubeconfig', () => {
     expect(() => buildKubeconfig({ ...options, ...change })).toThrow(expect.objectContaining({ name: 'PkiError', field }));
   });
 
-  test('rejects a client key that is not the certificate key', () => {
-    const other = issueCertificate(ca, { commonName: 'other', usages: ['client'] });
+  test('rejects a client key that is not the certificate key', async () => {
+    const other = await issueCertificate(ca, { commonName: 'other', usages: ['client'] });
     expect(() => buildKubeconfig({ ...options, clientKey: other.privateKey })).toThrow(
       expect.objectContaining({ field: 'clientKey', message: 'clientKey: does not belong to clientCertificate' }),
     );
@@ -116,8 +116,8 @@ describe('buildKubeconfig', () => {
 // (raw issuer/subject byte match, strict string types, EKU) while the server checks the client.
 describe('kubectl with a built kubeconfig', () => {
   async function kubectlAgainst(serverCa: KeyPairPem, clientCa: KeyPairPem, names: { cluster: string; user: string }) {
-    const serverPair = issueCertificate(serverCa, { commonName: 'kube-apiserver', ipAddresses: ['127.0.0.1'], usages: ['server'] });
-    const clientPair = issueCertificate(clientCa, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] });
+    const serverPair = await issueCertificate(serverCa, { commonName: 'kube-apiserver', ipAddresses: ['127.0.0.1'], usages: ['server'] });
+    const clientPair = await issueCertificate(clientCa, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] });
     const server = createServer(
       { cert: serverPair.certificate, key: serverPair.privateKey, ca: clientCa.certificate, requestCert: true, rejectUnauthorized: false },
       (request, response) => {
@@ -155,7 +155,7 @@ describe('kubectl with a built kubeconfig', () => {
   }
 
   test('reads it and completes an mTLS request with it', async () => {
-    const ca = createCertificateAuthority({ commonName: 'kubernetes' });
+    const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
     const result = await kubectlAgainst(ca, ca, { cluster: 'yes', user: 'on' });
     expect(result.context.trim()).toBe('on@yes');
     expect(result.view.clusters.map((c) => c.name)).toEqual(['yes']);
@@ -171,7 +171,7 @@ describe('kubectl with a built kubeconfig', () => {
       ]);
       return { certificate: openssl(['x509', '-in', path('ca.pem')]), privateKey: openssl(['pkey', '-in', path('ca.key')]) };
     });
-    const clientCa = createCertificateAuthority({ commonName: 'kubernetes' });
+    const clientCa = await createCertificateAuthority({ commonName: 'kubernetes' });
     const result = await kubectlAgainst(opensslCa, clientCa, { cluster: 'tenant-00', user: 'kubernetes-admin' });
     expect(result.healthz).toBe('ok kubernetes-admin/system:masters');
   });

@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCertificateAuthority, issueCertificate, type KeyPairPem } from '../../../src/pki/index.ts';
 
 // A real TLS 1.3 handshake over loopback with Node's (OpenSSL's) full verification on both sides.
-describe('issued certificates in a mutual-TLS handshake', () => {
-  const ca = createCertificateAuthority({ commonName: 'kubernetes' });
-  const serverPair = issueCertificate(ca, {
+describe('issued certificates in a mutual-TLS handshake', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
+  const serverPair = await issueCertificate(ca, {
     commonName: 'kube-apiserver',
     dnsNames: ['localhost'],
     ipAddresses: ['127.0.0.1', '::1'],
     usages: ['server'],
   });
-  const clientPair = issueCertificate(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] });
+  const clientPair = await issueCertificate(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] });
 
   // Like kube-apiserver: asks for a client certificate, verifies it against the client CA and
   // answers with who the client is, or why it is not trusted.
@@ -64,8 +64,8 @@ describe('issued certificates in a mutual-TLS handshake', () => {
   });
 
   test('the server refuses a client certificate from another CA of the same name', async () => {
-    const otherCa = createCertificateAuthority({ commonName: 'kubernetes' });
-    const stranger = issueCertificate(otherCa, { commonName: 'kubernetes-admin', usages: ['client'] });
+    const otherCa = await createCertificateAuthority({ commonName: 'kubernetes' });
+    const stranger = await issueCertificate(otherCa, { commonName: 'kubernetes-admin', usages: ['client'] });
     await expect(exchange(stranger, ca.certificate)).resolves.toEqual({
       authorized: true,
       reply: 'refused: UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -73,7 +73,7 @@ describe('issued certificates in a mutual-TLS handshake', () => {
   });
 
   test('the client refuses a server whose certificate lacks serverAuth', async () => {
-    const wrongUsage = issueCertificate(ca, { commonName: 'kube-apiserver', ipAddresses: ['127.0.0.1'], usages: ['client'] });
+    const wrongUsage = await issueCertificate(ca, { commonName: 'kube-apiserver', ipAddresses: ['127.0.0.1'], usages: ['client'] });
     const impostor = createServer({ cert: wrongUsage.certificate, key: wrongUsage.privateKey });
     impostor.on('tlsClientError', () => {});
     impostor.listen(0, '127.0.0.1');

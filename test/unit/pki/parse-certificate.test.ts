@@ -2,11 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { createCertificateAuthority, expiresWithin, issueCertificate, parseCertificate } from '../../../src/pki/index.ts';
 import { expiredOpensslCa, openssl, withFiles } from './openssl.ts';
 
-describe('parseCertificate', () => {
-  const ca = createCertificateAuthority({ commonName: 'kubernetes', organizations: ['kamaji'] });
+describe('parseCertificate', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'kubernetes', organizations: ['kamaji'] });
 
-  test('reads back what was issued', () => {
-    const leaf = issueCertificate(ca, {
+  test('reads back what was issued', async () => {
+    const leaf = await issueCertificate(ca, {
       commonName: 'system:node:worker-1',
       organizations: ['system:nodes', 'tenant_a@example'],
       dnsNames: ['worker-1', '*.apps.example.com'],
@@ -64,9 +64,9 @@ describe('parseCertificate', () => {
   });
 });
 
-describe('expiresWithin', () => {
-  const ca = createCertificateAuthority({ commonName: 'kubernetes' });
-  const shortLived = issueCertificate(ca, { commonName: 'kubelet-bootstrap', usages: ['client'], validitySeconds: 300 });
+describe('expiresWithin', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
+  const shortLived = await issueCertificate(ca, { commonName: 'kubelet-bootstrap', usages: ['client'], validitySeconds: 300 });
 
   test('reports a short-lived certificate as expiring within a window longer than its life', () => {
     expect(expiresWithin(shortLived.certificate, 3600)).toBe(true);

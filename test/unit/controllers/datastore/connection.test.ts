@@ -86,9 +86,9 @@ describe('resolveDataStoreConnection', () => {
   });
 
   it('checks TLS material: certificates parse and keys belong to them', async () => {
-    const ca = createCertificateAuthority({ commonName: 'ca', validityDays: 1 });
-    const client = issueCertificate(ca, { commonName: 'root', usages: ['client'], validityDays: 1 });
-    const other = issueCertificate(ca, { commonName: 'other', usages: ['client'], validityDays: 1 });
+    const ca = await createCertificateAuthority({ commonName: 'ca', validityDays: 1 });
+    const client = await issueCertificate(ca, { commonName: 'root', usages: ['client'], validityDays: 1 });
+    const other = await issueCertificate(ca, { commonName: 'other', usages: ['client'], validityDays: 1 });
     const etcd = (clientKey: string, caCertificate = ca.certificate): DataStore => ({
       apiVersion: 'tenancy.kamaji.io/v1alpha1',
       kind: 'DataStore',
@@ -119,7 +119,7 @@ describe('resolveDataStoreConnection', () => {
   });
 
   it('refuses an etcd DataStore without client certificate and a SQL one without basicAuth', async () => {
-    const ca = createCertificateAuthority({ commonName: 'ca', validityDays: 1 });
+    const ca = await createCertificateAuthority({ commonName: 'ca', validityDays: 1 });
     const noClient: DataStore = {
       apiVersion: 'tenancy.kamaji.io/v1alpha1',
       kind: 'DataStore',

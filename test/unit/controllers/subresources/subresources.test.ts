@@ -15,7 +15,7 @@ import { caCertificateHash, createCertificateAuthority, isSignedBy, matchesPriva
 import { toTable } from '../../../../src/registry/table.ts';
 import { admin, dataStore, newRegistry, statusOf, tenantControlPlane } from '../datastore/fixtures.ts';
 
-const ca = createCertificateAuthority({ commonName: 'tenant-ca', validityDays: 30 });
+const ca = await createCertificateAuthority({ commonName: 'tenant-ca', validityDays: 30 });
 const alice: UserInfo = { username: 'alice@example.com', groups: ['team-a'] };
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 

@@ -38,58 +38,58 @@ describe('API server certificate SANs', () => {
   });
 });
 
-describe('regenerationReason', () => {
-  const ca = createCertificateAuthority({ commonName: 'kubernetes' });
+describe('regenerationReason', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
   const tcp = tenantControlPlane();
   const spec = apiServerCertificateSpec(tcp, ca, endpoint, undefined);
-  const fresh = () => ({ data: spec.generate(), annotations: { 'kamaji.clastix.io/checksum': checksum(spec.inputs) } });
+  const fresh = async () => ({ data: await spec.generate(), annotations: { 'kamaji.clastix.io/checksum': checksum(spec.inputs) } });
 
-  test('a fitting Secret is kept', () => {
-    expect(regenerationReason(fresh(), spec)).toBeUndefined();
+  test('a fitting Secret is kept', async () => {
+    expect(regenerationReason(await fresh(), spec)).toBeUndefined();
   });
 
-  test('missing, rotation requested, inputs changed, missing key', () => {
+  test('missing, rotation requested, inputs changed, missing key', async () => {
     expect(regenerationReason(undefined, spec)).toBe('missing');
-    const existing = fresh();
+    const existing = await fresh();
     expect(regenerationReason({ ...existing, annotations: { ...existing.annotations, 'certs.kamaji.clastix.io/rotate': '' } }, spec)).toBe('rotation requested');
     const moved = apiServerCertificateSpec(tcp, ca, { host: '10.96.9.9', port: 6443 }, undefined);
     expect(regenerationReason(existing, moved)).toBe('inputs changed');
     expect(regenerationReason({ ...existing, data: { 'apiserver.crt': existing.data['apiserver.crt'] ?? '' } }, spec)).toBe('invalid');
   });
 
-  test('a certificate within the renewal threshold (24 h) is renewed', () => {
-    const shortLived = issueCertificate(ca, { commonName: 'kube-apiserver', usages: ['server'], validitySeconds: 3600 });
-    const existing = fresh();
+  test('a certificate within the renewal threshold (24 h) is renewed', async () => {
+    const shortLived = await issueCertificate(ca, { commonName: 'kube-apiserver', usages: ['server'], validitySeconds: 3600 });
+    const existing = await fresh();
     existing.data['apiserver.crt'] = shortLived.certificate;
     existing.data['apiserver.key'] = shortLived.privateKey;
     expect(regenerationReason(existing, spec)).toBe('expiring');
   });
 
-  test('a certificate signed by another CA is re-issued', () => {
-    const otherCA = createCertificateAuthority({ commonName: 'other' });
-    const existing = fresh();
-    const foreign = issueCertificate(otherCA, { commonName: 'kube-apiserver', usages: ['server'] });
+  test('a certificate signed by another CA is re-issued', async () => {
+    const otherCA = await createCertificateAuthority({ commonName: 'other' });
+    const existing = await fresh();
+    const foreign = await issueCertificate(otherCA, { commonName: 'kube-apiserver', usages: ['server'] });
     existing.data['apiserver.crt'] = foreign.certificate;
     expect(regenerationReason(existing, spec)).toBe('issuer changed');
   });
 
-  test('garbage instead of a certificate is invalid', () => {
-    const existing = fresh();
+  test('garbage instead of a certificate is invalid', async () => {
+    const existing = await fresh();
     existing.data['apiserver.crt'] = 'not a certificate';
     expect(regenerationReason(existing, spec)).toBe('invalid');
   });
 
-  test('the CA keeps Kamaji keys, tls.* copies included', () => {
-    const data = caSpec().generate();
+  test('the CA keeps Kamaji keys, tls.* copies included', async () => {
+    const data = await caSpec().generate();
     expect(Object.keys(data).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
     expect(parseCertificate(data['ca.crt'] ?? '')).toMatchObject({ commonName: 'kubernetes', isCA: true });
   });
 });
 
 describe('admin kubeconfig', () => {
-  test('four keys; *.svc point at the Service; admin is kubeadm:cluster-admins, super-admin system:masters', () => {
-    const ca = createCertificateAuthority({ commonName: 'kubernetes' });
-    const data = adminKubeconfigSpec(tenantControlPlane(), ca, endpoint).generate();
+  test('four keys; *.svc point at the Service; admin is kubeadm:cluster-admins, super-admin system:masters', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
+    const data = await adminKubeconfigSpec(tenantControlPlane(), ca, endpoint).generate();
     expect(Object.keys(data).sort()).toEqual(['admin.conf', 'admin.svc', 'super-admin.conf', 'super-admin.svc']);
     const server = (key: string) => (parse(data[key] ?? '') as { clusters: { cluster: { server: string } }[] }).clusters[0]?.cluster.server;
     expect(server('admin.conf')).toBe('https://10.96.3.4:6443');
@@ -107,16 +107,16 @@ describe('admin kubeconfig', () => {
 });
 
 describe('bringing your own CA', () => {
-  test('a valid CA Secret made by someone else is adopted as it is; an invalid one is replaced', () => {
-    const own = createCertificateAuthority({ commonName: 'my-company-ca' });
+  test('a valid CA Secret made by someone else is adopted as it is; an invalid one is replaced', async () => {
+    const own = await createCertificateAuthority({ commonName: 'my-company-ca' });
     const data = { 'ca.crt': own.certificate, 'ca.key': own.privateKey, 'tls.crt': own.certificate, 'tls.key': own.privateKey };
     expect(regenerationReason({ data, annotations: {} }, caSpec())).toBeUndefined();
     expect(regenerationReason({ data: { 'ca.crt': own.certificate }, annotations: {} }, caSpec())).toBe('invalid');
   });
 
-  test('leaf certificates are never adopted: one without our checksum is re-issued', () => {
-    const ca = createCertificateAuthority({ commonName: 'kubernetes' });
+  test('leaf certificates are never adopted: one without our checksum is re-issued', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
     const spec = apiServerCertificateSpec(tenantControlPlane(), ca, endpoint, undefined);
-    expect(regenerationReason({ data: spec.generate(), annotations: {} }, spec)).toBe('inputs changed');
+    expect(regenerationReason({ data: await spec.generate(), annotations: {} }, spec)).toBe('inputs changed');
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '../../../../src/controllers/tenantcontrolplane/kubeadm.ts';
 import { tenantControlPlane } from './fixtures.ts';
 
-const ca = createCertificateAuthority({ commonName: 'kubernetes' });
+const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
 const inputs = {
   server: 'https://10.96.3.4:6443',
   caCertificate: ca.certificate,
