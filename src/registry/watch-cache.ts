@@ -19,7 +19,10 @@ import { compareKeys } from './keys.ts';
 export interface WatchCacheOptions {
   /** Events kept for watches that resume from a resourceVersion (default 10000). */
   historyLimit?: number;
-  /** And for at most this long (default 5 minutes). */
+  /**
+   * And for at most this long (default 75 s, kube's eventFreshDuration): each old state kept costs
+   * its object and its serialized text; a watch resuming from further back reads storage's history.
+   */
   historyMaxAgeMs?: number;
   /** Events a watcher may have pending before it is cut off as too slow (default 1000). */
   queueLimit?: number;
@@ -372,7 +375,7 @@ export class WatchCache<T extends KubeObject> {
   #remember(event: CachedEvent<T>): void {
     this.#history.push(event);
     const limit = this.#config.historyLimit ?? 10_000;
-    const oldest = event.at - (this.#config.historyMaxAgeMs ?? 5 * 60_000);
+    const oldest = event.at - (this.#config.historyMaxAgeMs ?? 75_000);
     let drop = 0;
     while (drop < this.#history.length && (this.#history.length - drop > limit || this.#history[drop]!.at < oldest)) drop++;
     if (drop > 0) {
