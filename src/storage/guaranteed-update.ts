@@ -46,28 +46,28 @@ export async function guaranteedUpdate(
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   let fresh = options.current === undefined;
   let current = options.current === undefined ? await storage.get(key) : options.current === 'absent' ? undefined : options.current;
+  /** Reads the stored state after an answer computed from a suggestion; true if the suggestion was stale. */
+  const staleSuggestion = async (): Promise<boolean> => {
+    if (fresh) return false;
+    const seen = current?.modRevision;
+    current = await storage.get(key);
+    fresh = true;
+    return current?.modRevision !== seen;
+  };
   for (let attempt = 1; ; attempt++) {
     let updated: UpdateResult;
     try {
       updated = await tryUpdate(current);
     } catch (error) {
-      if (fresh) throw error;
       // Perhaps refused because the suggestion was stale: only the stored state may refuse.
-      const seen = current?.modRevision;
-      current = await storage.get(key);
-      fresh = true;
-      if (current?.modRevision === seen) throw error;
-      continue;
+      if (await staleSuggestion()) continue;
+      throw error;
     }
     if (updated === DELETE_KEY && !current) updated = undefined;
     if (updated === undefined || (updated !== DELETE_KEY && current && sameBytes(current.value, updated))) {
-      if (fresh) return current;
       // Only a fresh read may be reported as the stored state.
-      const seen = current?.modRevision;
-      current = await storage.get(key);
-      fresh = true;
-      if (current?.modRevision === seen) return current;
-      continue;
+      if (await staleSuggestion()) continue;
+      return current;
     }
     try {
       // A write or delete conditional on the revision it was computed from confirms a suggestion.
