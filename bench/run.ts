@@ -157,6 +157,7 @@ async function main() {
 
     for (const name of options.only) {
       const section = SECTIONS[name]!;
+      await usage.settle(progress);
       progress(`section ${section.figure}`);
       // Replicas come and go (rollouts, restarts): each section talks to one that is ready now.
       const ready = sides ? (await sides.cluster.replicas().catch(() => []))[0] : undefined;

@@ -34,6 +34,28 @@ export class UsageRecorder {
     this.#processes = processes;
   }
 
+  /**
+   * Waits until the serving processes together use less than `thresholdCores` over a window: what a
+   * section leaves behind (a namespace of 10,000 objects being deleted, controllers catching up)
+   * must not fall on the next section's samples. Gives up after `timeoutMs` and says so.
+   */
+  async settle(progress: (line: string) => void, options: { thresholdCores?: number; windowMs?: number; timeoutMs?: number } = {}): Promise<void> {
+    const { thresholdCores = 0.2, windowMs = 3_000, timeoutMs = 180_000 } = options;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { pids } = await this.#processes();
+      const before = snapshot(pids);
+      await new Promise((resolve) => setTimeout(resolve, windowMs));
+      const cores = coresBetween(before, snapshot(pids), windowMs / 1000);
+      if (cores < thresholdCores) return;
+      if (Date.now() > deadline) {
+        progress(`settle: still ${cores.toFixed(2)} cores busy after ${timeoutMs / 1000} s; going on`);
+        return;
+      }
+      progress(`settle: the cluster is busy (${cores.toFixed(2)} cores), waiting for it to go quiet`);
+    }
+  }
+
   async measure<T>(load: string, side: LoadUsage['side'], work: () => Promise<T>): Promise<T> {
     const { pids } = await this.#processes();
     const before = snapshot(pids);
@@ -71,6 +93,16 @@ export class UsageRecorder {
       });
     }
   }
+}
+
+/** Cores the processes used between two snapshots `seconds` apart (processes in both only). */
+export function coresBetween(before: Map<number, { cpuSeconds: number }>, after: Map<number, { cpuSeconds: number }>, seconds: number): number {
+  let cpu = 0;
+  for (const [pid, end] of after) {
+    const start = before.get(pid);
+    if (start) cpu += end.cpuSeconds - start.cpuSeconds;
+  }
+  return seconds > 0 ? cpu / seconds : 0;
 }
 
 function snapshot(pids: Map<number, ProcessRole>): Map<number, { rssBytes: number; cpuSeconds: number }> {
