@@ -8,7 +8,7 @@
 // which skips historical events not yet delivered, and it reports etcd's compaction cancel as an
 // error without the compact revision.
 import type { EventEmitter } from 'node:events';
-import { Etcd3 } from 'etcd3';
+import { Etcd3, Range } from 'etcd3';
 import type { IDuplexStream, IEvent, IKeyValue, IWatchRequest, IWatchResponse } from 'etcd3';
 import { etcdClientOptions, validateEtcdPrefix, type EtcdStorageOptions } from './etcd-options.ts';
 import {
@@ -40,18 +40,6 @@ type WatchStream = IDuplexStream<IWatchRequest, IWatchResponse> & Pick<EventEmit
 const DEFAULT_PING_TIMEOUT_MS = 5_000;
 const COMPACTED_MESSAGE = 'required revision has been compacted';
 const FUTURE_REVISION_MESSAGE = 'required revision is a future revision';
-
-/** The smallest key greater than every key starting with `prefix` (etcd's range_end for a prefix). */
-function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! < 0xff) {
-      end[i]! += 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]); // all 0xff: to the end of the keyspace
-}
 
 function isCompacted(error: unknown): boolean {
   return error instanceof Error && error.message.includes(COMPACTED_MESSAGE);
@@ -91,7 +79,7 @@ export class EtcdStorage implements Storage {
 
   async list(options: ListOptions): Promise<ListResult> {
     const start = this.#etcdKey(options.prefix, 'prefix');
-    const end = prefixEnd(start);
+    const end = Range.prefix(start).end;
     let from = start;
     if (options.startAfter !== undefined) {
       // The first key after startAfter is startAfter followed by a zero byte.
@@ -125,7 +113,7 @@ export class EtcdStorage implements Storage {
 
   async count(prefix: string): Promise<number> {
     const key = this.#etcdKey(prefix, 'prefix');
-    const response = await this.#call(() => this.#client.kv.range({ key, range_end: prefixEnd(key), count_only: true }));
+    const response = await this.#call(() => this.#client.kv.range({ key, range_end: Range.prefix(key).end, count_only: true }));
     return Number(response.count);
   }
 
@@ -228,7 +216,7 @@ export class EtcdStorage implements Storage {
       stream.write({
         create_request: {
           key,
-          range_end: prefixEnd(key),
+          range_end: Range.prefix(key).end,
           start_revision: options.afterRevision + 1,
           prev_kv: true,
         },

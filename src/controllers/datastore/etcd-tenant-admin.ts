@@ -8,6 +8,7 @@ import {
   EtcdRoleNotFoundError,
   EtcdRoleNotGrantedError,
   EtcdUserNotFoundError,
+  Range,
   type IOptions,
 } from 'etcd3';
 import { parseCertificate } from '../../pki/index.ts';
@@ -67,7 +68,7 @@ export function createEtcdTenantAdmin(connection: DataStoreConnection): TenantDa
         const auth = client().auth;
         let changed = await ensureAuthEnabled(client(), clientCommonName);
         const prefix = Buffer.from(`/${schema}/`);
-        const rangeEnd = prefixEnd(prefix);
+        const rangeEnd = Range.prefix(prefix).end;
 
         const roles = await auth.userGet({ name: username }).then(
           (user) => user.roles,
@@ -152,18 +153,6 @@ function authenticationOffWithout(clientCommonName: string): DataStoreCheckError
     `etcd authentication is disabled and the DataStore's client certificate (CN "${clientCommonName}") is not etcd's root user: ` +
       'without authentication tenants could read each other\'s keys; give the DataStore a client certificate with CN "root" or enable authentication in etcd',
   );
-}
-
-/** The smallest key greater than every key starting with `prefix` (etcd's range_end for a prefix). */
-function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! < 0xff) {
-      end[i]! += 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]);
 }
 
 function ignore(...kinds: (new (...args: never[]) => Error)[]): (error: unknown) => void {
