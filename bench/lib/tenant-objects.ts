@@ -2,8 +2,8 @@
 // (through the deployed Kamaji-TS) and the controllers-only child process.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NODE_IP, kubernetesVersion } from '../../test/e2e/support/cluster.ts';
-import type { Datastore, SqlCredentials } from '../../test/support/datastore.ts';
+import { NODE_IP } from '../../test/e2e/support/cluster.ts';
+import { localTenantControlPlane, sqlDataStore } from '../../test/e2e/support/manifests.ts';
 import { startMariaDB } from '../../test/support/mariadb.ts';
 import { startPostgres } from '../../test/support/postgres.ts';
 import { CLUSTER_DIR } from './cluster.ts';
@@ -32,20 +32,8 @@ export async function benchDataStore(driver: Driver, name: string): Promise<{ ma
       stop: async () => undefined,
     };
   }
-  const server: Datastore<SqlCredentials> = driver === 'PostgreSQL' ? await startPostgres() : await startMariaDB();
-  return {
-    manifest: {
-      apiVersion: 'tenancy.kamaji.io/v1alpha1',
-      kind: 'DataStore',
-      metadata: { name },
-      spec: {
-        driver,
-        endpoints: [`${server.host}:${server.port}`],
-        basicAuth: { username: { content: b64(server.credentials.user) }, password: { content: b64(server.credentials.password) } },
-      },
-    },
-    stop: () => server.stop(),
-  };
+  const server = driver === 'PostgreSQL' ? await startPostgres() : await startMariaDB();
+  return { manifest: sqlDataStore(name, driver, server), stop: () => server.stop() };
 }
 
 /**
@@ -54,26 +42,7 @@ export async function benchDataStore(driver: Driver, name: string): Promise<{ ma
  * and no pods.
  */
 export function benchControlPlane(namespace: string, name: string, dataStore: string, replicas: number, nodePort?: number) {
-  return {
-    apiVersion: 'tenancy.kamaji.io/v1alpha1',
-    kind: 'TenantControlPlane',
-    metadata: { name, namespace },
-    spec: {
-      dataStore,
-      controlPlane: {
-        deployment: {
-          replicas,
-          // Two shared cores: give the components time to start before the kubelet restarts them.
-          probes: { startup: { failureThreshold: 60, timeoutSeconds: 5 }, liveness: { timeoutSeconds: 5 }, readiness: { timeoutSeconds: 5 } },
-        },
-        service: { serviceType: nodePort ? 'NodePort' : 'ClusterIP' },
-      },
-      ...(nodePort ? { networkProfile: { address: NODE_IP, port: nodePort } } : {}),
-      kubernetes: { version: kubernetesVersion(), kubelet: {} },
-      // konnectivity's port would be a NodePort outside kube's range; the e2e suite leaves it out too.
-      ...(nodePort ? {} : { addons: { konnectivity: {} } }),
-    },
-  };
+  return localTenantControlPlane({ namespace, name, dataStore, replicas, ...(nodePort ? { nodePort } : {}) });
 }
 
 /** A NodePort for one benchmark run (the range kube-apiserver allots from by default). */

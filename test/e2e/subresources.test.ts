@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { caCertificateHash } from '../../src/pki/index.ts';
-import { NODE_IP, kubectl, kubernetesVersion, newNamespace, type TestNamespace } from './support/index.ts';
+import { NODE_IP, kubectl, localTenantControlPlane, newNamespace, type TestNamespace } from './support/index.ts';
 
 const TCP = 'creds';
 const READY_TIMEOUT_MS = 320_000;
@@ -62,23 +62,7 @@ describe('TenantControlPlane subresources', () => {
     dir = mkdtempSync(join(tmpdir(), 'e2e-subresources-'));
     port = 32000 + Math.floor(Math.random() * 700);
     path = `/apis/tenancy.kamaji.io/v1alpha1/namespaces/${namespace.name}/tenantcontrolplanes/${TCP}`;
-    const manifest = {
-      apiVersion: 'tenancy.kamaji.io/v1alpha1',
-      kind: 'TenantControlPlane',
-      metadata: { name: TCP, namespace: namespace.name },
-      spec: {
-        dataStore: 'default',
-        controlPlane: {
-          deployment: {
-            replicas: 1,
-            probes: { startup: { failureThreshold: 60, timeoutSeconds: 5 }, liveness: { timeoutSeconds: 5 }, readiness: { timeoutSeconds: 5 } },
-          },
-          service: { serviceType: 'NodePort' },
-        },
-        networkProfile: { address: NODE_IP, port },
-        kubernetes: { version: kubernetesVersion(), kubelet: {} },
-      },
-    };
+    const manifest = localTenantControlPlane({ namespace: namespace.name, name: TCP, dataStore: 'default', nodePort: port });
     await kubectl(['apply', '-f', '-'], { input: stringify(manifest) });
   });
 

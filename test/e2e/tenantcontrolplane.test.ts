@@ -22,7 +22,9 @@ import {
   NODE_IP,
   kubectl,
   kubernetesVersion,
+  localTenantControlPlane,
   newNamespace,
+  sqlDataStore,
   startMariaDB,
   startPostgres,
   type Datastore,
@@ -59,24 +61,7 @@ async function apply(manifest: object): Promise<void> {
 }
 
 function tenantControlPlane(namespace: string, name: string, dataStore: string, port: number, version = kubernetesVersion()) {
-  return {
-    apiVersion: 'tenancy.kamaji.io/v1alpha1',
-    kind: 'TenantControlPlane',
-    metadata: { name, namespace },
-    spec: {
-      dataStore,
-      controlPlane: {
-        deployment: {
-          replicas: 1,
-          // Two shared cores: give the components time to start before the kubelet restarts them.
-          probes: { startup: { failureThreshold: 60, timeoutSeconds: 5 }, liveness: { timeoutSeconds: 5 }, readiness: { timeoutSeconds: 5 } },
-        },
-        service: { serviceType: 'NodePort' },
-      },
-      networkProfile: { address: NODE_IP, port },
-      kubernetes: { version, kubelet: {} },
-    },
-  };
+  return localTenantControlPlane({ namespace, name, dataStore, nodePort: port, version });
 }
 
 async function waitReady(namespace: string, name: string): Promise<void> {
@@ -186,17 +171,7 @@ function etcdUnderTest(): DataStoreUnderTest {
 }
 
 async function createSqlDataStore(driver: 'PostgreSQL' | 'MySQL', name: string, server: Datastore<SqlCredentials>): Promise<void> {
-  const b64 = (value: string) => Buffer.from(value).toString('base64');
-  await apply({
-    apiVersion: 'tenancy.kamaji.io/v1alpha1',
-    kind: 'DataStore',
-    metadata: { name },
-    spec: {
-      driver,
-      endpoints: [`${server.host}:${server.port}`],
-      basicAuth: { username: { content: b64(server.credentials.user) }, password: { content: b64(server.credentials.password) } },
-    },
-  });
+  await apply(sqlDataStore(name, driver, server));
 }
 
 function postgresUnderTest(name: string, server: Datastore<SqlCredentials>): DataStoreUnderTest {

@@ -17,6 +17,7 @@ export {
   type KubectlResult,
 } from './cluster.ts';
 export { newNamespace, type TestNamespace } from './namespace.ts';
+export { localTenantControlPlane, sqlDataStore, type LocalControlPlane } from './manifests.ts';
 export { collectComponentLogs } from './logs.ts';
 export { type Datastore, type SqlCredentials, type SqlDatastore } from '../../support/datastore.ts';
 export { startEtcd, type EtcdClientCertificates, type EtcdDatastore } from '../../support/etcd.ts';
